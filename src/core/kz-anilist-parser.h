@@ -1,0 +1,27 @@
+/* kz-anilist-parser.h: AniList GraphQL responses to entries
+ *
+ * Pure functions with no I/O, so that they can be fuzzed. Descriptions
+ * are kept as the provider sent them; kz_ingest_normalise() cleans them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "kz-entry.h"
+
+G_BEGIN_DECLS
+
+/* One Media object (with its relations' nodes as stubs). */
+KzEntry   *kz_anilist_parse_media    (JsonObject  *media,
+                                      GError     **error);
+/* A whole HTTP answer: maps the status and the "errors" array to
+ * KZ_PROVIDER_ERROR codes; returns the entries of data.Page.media. */
+GPtrArray *kz_anilist_parse_response (guint        http_status,
+                                      const char  *body,
+                                      gsize        length,
+                                      GError     **error);
+
+G_END_DECLS

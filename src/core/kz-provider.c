@@ -1,0 +1,95 @@
+/* kz-provider.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kz-provider"
+
+#include "config.h"
+
+#include "kz-provider.h"
+
+G_DEFINE_QUARK (kz-provider-error-quark, kz_provider_error)
+G_DEFINE_INTERFACE (KzProvider, kz_provider, G_TYPE_OBJECT)
+
+static void
+kz_provider_default_init (KzProviderInterface *iface)
+{
+}
+
+const char *
+kz_provider_get_name (KzProvider *self)
+{
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), NULL);
+
+  return KZ_PROVIDER_GET_IFACE (self)->get_name (self);
+}
+
+void
+kz_provider_fetch_async (KzProvider          *self,
+                         const gint64        *ids,
+                         guint                n_ids,
+                         KzPriority           priority,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (KZ_IS_PROVIDER (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  KZ_PROVIDER_GET_IFACE (self)->fetch_async (self, ids, n_ids, priority,
+                                             cancellable, callback, user_data);
+}
+
+GPtrArray *
+kz_provider_fetch_finish (KzProvider    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), NULL);
+
+  return KZ_PROVIDER_GET_IFACE (self)->fetch_finish (self, result, error);
+}
+
+void
+kz_provider_search_async (KzProvider          *self,
+                          const char          *text,
+                          guint                limit,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (KZ_IS_PROVIDER (self));
+  g_return_if_fail (text != NULL);
+
+  KZ_PROVIDER_GET_IFACE (self)->search_async (self, text, limit,
+                                              cancellable, callback, user_data);
+}
+
+GPtrArray *
+kz_provider_search_finish (KzProvider    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), NULL);
+
+  return KZ_PROVIDER_GET_IFACE (self)->search_finish (self, result, error);
+}
+
+void
+kz_provider_get_stats (KzProvider      *self,
+                       KzProviderStats *stats)
+{
+  g_return_if_fail (KZ_IS_PROVIDER (self));
+  g_return_if_fail (stats != NULL);
+
+  memset (stats, 0, sizeof *stats);
+  if (KZ_PROVIDER_GET_IFACE (self)->get_stats != NULL)
+    KZ_PROVIDER_GET_IFACE (self)->get_stats (self, stats);
+}
+
+void
+kz_provider_stats_clear (KzProviderStats *stats)
+{
+  g_clear_pointer (&stats->last_error, g_free);
+}
