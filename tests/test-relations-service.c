@@ -1,8 +1,678 @@
-#include <glib.h>
+/* test-relations-service.c: the service against the AniList stand-in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "kizuna-core.h"
+#include "kz-anilist-query.h"
+#include "kz-mock-anilist.h"
+#include "kz-relations-service-private.h"
+
+typedef struct {
+  char               *dir;
+  KzMockAniList      *mock;
+  KzStore            *store;
+  KzCache            *cache;
+  KzProvider         *provider;
+  KzRelationsService *service;
+  gint64              now;
+} Fixture;
+
+static gint64
+fake_now (gpointer data)
+{
+  return *(gint64 *)data;
+}
+
+static KzRelationsService *
+new_service (Fixture    *fixture,
+             const char *library_name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, library_name, NULL);
+  g_autoptr(KzStore) store = NULL;
+  g_autoptr(KzCache) cache = kz_cache_new ();
+  g_autoptr(GError) error = NULL;
+  KzRelationsService *service;
+
+  store = kz_store_open (path, &error);
+  g_assert_no_error (error);
+  kz_cache_set_clock (cache, fake_now, &fixture->now);
+  service = kz_relations_service_new (cache, store, fixture->provider);
+  kz_relations_service_set_clock (service, fake_now, &fixture->now);
+
+  return service;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KzRateLimiter) limiter = kz_rate_limiter_new (60000, 100);
+  g_autofree char *url = NULL;
+
+  fixture->now = G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC;
+  fixture->dir = g_dir_make_tmp ("kizuna-service-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  fixture->mock = kz_mock_anilist_new ();
+  kz_mock_anilist_start (fixture->mock, 0, &error);
+  g_assert_no_error (error);
+  url = kz_mock_anilist_dup_url (fixture->mock);
+
+  fixture->provider = KZ_PROVIDER (kz_anilist_provider_new (url, limiter, &error));
+  g_assert_no_error (error);
+  kz_anilist_provider_set_timeout (KZ_ANILIST_PROVIDER (fixture->provider), 2);
+
+  fixture->service = new_service (fixture, "library.db");
+  fixture->store = g_object_ref (kz_relations_service_get_store (fixture->service));
+  fixture->cache = g_object_ref (kz_relations_service_get_cache (fixture->service));
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->cache);
+  g_clear_object (&fixture->provider);
+  g_clear_object (&fixture->mock);
+  remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+await (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static KzFranchiseGraph *
+franchise (KzRelationsService       *service,
+           gint64                    id,
+           const KzFranchiseOptions *options,
+           KzFetchFlags              flags,
+           KzResultFlags            *result_flags,
+           GError                  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kz_relations_service_get_franchise_async (service, id, options, flags, NULL, NULL, NULL,
+                                            store_result, &result);
+  return kz_relations_service_get_franchise_finish (service, await (&result), result_flags, error);
+}
+
+static KzEntry *
+basic (KzRelationsService *service,
+       gint64              id,
+       KzFetchFlags        flags,
+       KzResultFlags      *result_flags,
+       GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  kz_relations_service_get_basic_async (service, id, flags, NULL, store_result, &result);
+  return kz_relations_service_get_basic_finish (service, await (&result), result_flags, error);
+}
+
+/* The bundled title whose default walk reaches the most entries, found
+ * by walking the snapshot itself. */
+static gint64
+largest_franchise_root (guint *n_reached)
+{
+  g_autoptr(GPtrArray) entries = kz_bundled_load_entries (NULL);
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  gint64 best_id = 0;
+  guint best = 0;
+
+  g_assert_nonnull (entries);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (entries, i);
+      g_hash_table_insert (by_id, g_memdup2 (&(gint64) { kz_entry_get_id (entry) }, sizeof (gint64)), entry);
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      g_autoptr(GQueue) queue = g_queue_new ();
+      KzEntry *start = g_ptr_array_index (entries, i);
+
+      g_hash_table_add (seen, g_memdup2 (&(gint64) { kz_entry_get_id (start) }, sizeof (gint64)));
+      g_queue_push_tail (queue, start);
+      while (!g_queue_is_empty (queue))
+        {
+          KzEntry *entry = g_queue_pop_head (queue);
+          const KzRelation *relations;
+          guint n;
+
+          relations = kz_entry_get_relations (entry, &n);
+          for (guint j = 0; j < n; j++)
+            {
+              gint64 target = kz_entry_get_id (relations[j].target);
+              KzEntry *next;
+
+              if (!(KZ_RELATION_MASK_DEFAULT & KZ_RELATION_MASK (relations[j].type)) ||
+                  kz_entry_get_media_type (relations[j].target) != KZ_MEDIA_TYPE_ANIME ||
+                  g_hash_table_contains (seen, &target))
+                continue;
+              g_hash_table_add (seen, g_memdup2 (&target, sizeof target));
+              if ((next = g_hash_table_lookup (by_id, &target)))
+                g_queue_push_tail (queue, next);
+            }
+        }
+
+      if (g_hash_table_size (seen) > best)
+        {
+          best = g_hash_table_size (seen);
+          best_id = kz_entry_get_id (start);
+        }
+    }
+
+  *n_reached = best;
+  return best_id;
+}
+
+static GHashTable *
+edge_set (KzFranchiseGraph *graph)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const KzEdge *edges;
+  guint n;
+
+  edges = kz_franchise_graph_get_edges (graph, &n);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add (set, g_strdup_printf ("%" G_GINT64_FORMAT ">%" G_GINT64_FORMAT ">%s",
+                                            edges[i].from, edges[i].to, edges[i].raw_type));
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (graph); i++)
+    g_hash_table_add (set, g_strdup_printf ("node %" G_GINT64_FORMAT,
+                                            kz_entry_get_id (kz_franchise_graph_get_node (graph, i))));
+  return set;
+}
+
+static void
+assert_same_graph (KzFranchiseGraph *a,
+                   KzFranchiseGraph *b)
+{
+  g_autoptr(GHashTable) set_a = edge_set (a);
+  g_autoptr(GHashTable) set_b = edge_set (b);
+  GHashTableIter iter;
+  const char *key;
+
+  g_assert_cmpuint (g_hash_table_size (set_a), ==, g_hash_table_size (set_b));
+  g_hash_table_iter_init (&iter, set_a);
+  while (g_hash_table_iter_next (&iter, (gpointer *)&key, NULL))
+    g_assert_true (g_hash_table_contains (set_b, key));
+}
+
+static void
+test_franchise_batched (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(KzRelationsService) naive = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(KzFranchiseGraph) naive_graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  KzResultFlags flags;
+  guint expected_nodes, batched_requests, full_nodes = 0;
+  gint64 root = largest_franchise_root (&expected_nodes);
+
+  g_assert_cmpuint (expected_nodes, >=, 40);
+  kz_franchise_options_init_default (&options);
+  options.max_depth = 0;
+  options.max_nodes = 0;
+
+  graph = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+  g_assert_true (kz_franchise_graph_is_complete (graph));
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, expected_nodes);
+
+  /* one request per level (the first level is the root itself) */
+  batched_requests = kz_mock_anilist_get_request_count (fixture->mock);
+  g_assert_cmpuint (batched_requests, <=, kz_franchise_graph_get_max_depth (graph) + 1 +
+                                          expected_nodes / KZ_ANILIST_MAX_PER_PAGE);
+  g_assert_cmpuint (batched_requests, >=, kz_franchise_graph_get_max_depth (graph) + 1);
+
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (graph); i++)
+    if (kz_entry_get_detail (kz_franchise_graph_get_node (graph, i)) == KZ_ENTRY_DETAIL_FULL)
+      full_nodes++;
+  g_assert_cmpuint (full_nodes, ==, expected_nodes);
+
+  /* the same walk asking for one entry per request gets the same graph */
+  kz_mock_anilist_reset_counters (fixture->mock);
+  naive = new_service (fixture, "naive.db");
+  _kz_relations_service_set_batch_size (naive, 1);
+  naive_graph = franchise (naive, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_test_message ("%u entries, depth %u: %u batched requests, %u one per entry",
+                  expected_nodes, kz_franchise_graph_get_max_depth (graph), batched_requests,
+                  kz_mock_anilist_get_request_count (fixture->mock));
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, full_nodes);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), >=, 8 * batched_requests / 2);
+  assert_same_graph (graph, naive_graph);
+}
+
+static void
+test_cache_then_library (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(KzFranchiseGraph) first = NULL;
+  g_autoptr(KzFranchiseGraph) cached = NULL;
+  g_autoptr(KzFranchiseGraph) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  KzResultFlags flags;
+  KzServiceStats stats;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+  guint requests;
+
+  first = franchise (fixture->service, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  requests = kz_mock_anilist_get_request_count (fixture->mock);
+  g_assert_cmpuint (requests, >, 0);
+
+  cached = franchise (fixture->service, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_CACHE);
+  g_assert_true (cached == first);
+
+  kz_cache_clear_all (fixture->cache);
+  stored = franchise (fixture->service, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY);
+  assert_same_graph (first, stored);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, requests);
+
+  kz_relations_service_get_stats (fixture->service, &stats);
+  g_assert_cmpuint (stats.cache_hits, ==, 1);
+  g_assert_cmpuint (stats.library_hits, ==, 1);
+  g_assert_cmpuint (stats.provider_fetches, >=, kz_franchise_graph_get_max_depth (first) + 1);
+
+  /* a day later the saved franchise is too old and is walked again, but
+   * every entry in it is a finished series saved less than 7 days ago */
+  kz_cache_clear_all (fixture->cache);
+  fixture->now += 25 * KZ_USEC_PER_HOUR;
+  g_clear_object (&stored);
+  stored = franchise (fixture->service, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_true (flags & KZ_RESULT_FROM_LIBRARY);
+  assert_same_graph (first, stored);
+}
+
+typedef struct {
+  guint      pending;
+  KzEntry   *first;
+  guint      same;
+} Coalesce;
+
+static void
+coalesced_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Coalesce *state = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KzEntry) entry = NULL;
+
+  entry = kz_relations_service_get_basic_finish (KZ_RELATIONS_SERVICE (object), result, NULL, &error);
+  g_assert_no_error (error);
+  if (state->first == NULL)
+    state->first = g_object_ref (entry);
+  if (entry == state->first)
+    state->same++;
+  state->pending--;
+}
+
+static void
+test_coalesce (Fixture       *fixture,
+               gconstpointer  data)
+{
+  Coalesce state = { 10, NULL, 0 };
+  KzServiceStats stats;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  kz_mock_anilist_set_latency (fixture->mock, 100);
+  for (guint i = 0; i < 10; i++)
+    kz_relations_service_get_basic_async (fixture->service, root, KZ_FETCH_DEFAULT, NULL,
+                                          coalesced_done, &state);
+  while (state.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 1);
+  g_assert_cmpuint (state.same, ==, 10);
+  kz_relations_service_get_stats (fixture->service, &stats);
+  g_assert_cmpuint (stats.coalesced, ==, 9);
+  g_assert_cmpuint (stats.provider_fetches, ==, 1);
+  g_object_unref (state.first);
+}
+
+static void
+test_stale_when_down (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(KzEntry) fresh = NULL;
+  g_autoptr(KzEntry) stale = NULL;
+  g_autoptr(KzEntry) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autofree char *key = NULL;
+  KzResultFlags flags;
+  KzStoreStats before, after;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  fresh = basic (fixture->service, root, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+
+  /* eight days later the copy is old; AniList is down */
+  fixture->now += 8 * KZ_USEC_PER_DAY;
+  kz_cache_clear_all (fixture->cache);
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_SERVER_ERROR, 0);
+  g_assert_true (kz_store_get_stats (fixture->store, 0, &before, NULL));
+
+  stale = basic (fixture->service, root, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY | KZ_RESULT_STALE);
+  g_assert_cmpint (kz_entry_get_id (stale), ==, root);
+  g_assert_cmpstr (kz_entry_get_title_romaji (stale), ==, kz_entry_get_title_romaji (fresh));
+
+  /* a stale copy is never cached: the next call asks again */
+  key = g_strdup_printf ("%" G_GINT64_FORMAT, root);
+  g_assert_null (kz_cache_lookup (fixture->cache, KZ_CACHE_TIER_BASIC, key));
+
+  /* a franchise walk while down: stale, incomplete, not kept */
+  graph = franchise (fixture->service, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_true (flags & KZ_RESULT_STALE);
+  g_assert_false (kz_franchise_graph_is_complete (graph));
+  g_assert_true (kz_store_get_stats (fixture->store, 0, &after, NULL));
+  g_assert_cmpuint (after.n_franchises, ==, before.n_franchises);
+  g_assert_cmpuint (after.n_entries, ==, before.n_entries);
+
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_NONE, 0);
+  again = basic (fixture->service, root, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+}
+
+static void
+test_errors (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KzEntry) entry = NULL;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  entry = basic (fixture->service, 999999, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_null (entry);
+  g_assert_error (error, KZ_RELATIONS_SERVICE_ERROR, KZ_RELATIONS_SERVICE_ERROR_NOT_FOUND);
+  g_assert_cmpstr (error->message, ==, "no such anime: 999999");
+  g_clear_error (&error);
+
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_SERVER_ERROR, 0);
+  entry = basic (fixture->service, root, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_null (entry);
+  g_assert_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_UNAVAILABLE);
+  g_clear_error (&error);
+
+  entry = basic (fixture->service, root, KZ_FETCH_OFFLINE, NULL, &error);
+  g_assert_null (entry);
+  g_assert_error (error, KZ_RELATIONS_SERVICE_ERROR, KZ_RELATIONS_SERVICE_ERROR_NOT_STORED);
+}
+
+static void
+test_offline_bundled (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  KzResultFlags flags;
+  guint n_added, n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  g_assert_true (kz_bundled_seed_store (fixture->store, &n_added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_added, >=, 150);
+
+  kz_franchise_options_init_default (&options);
+  options.max_depth = 0;
+  options.max_nodes = 0;
+  graph = franchise (fixture->service, root, &options, KZ_FETCH_OFFLINE, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY);
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, n_reached);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 0);
+
+  /* seeded data is old: online, the walk asks the provider again */
+  g_clear_object (&graph);
+  graph = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_true (flags & KZ_RESULT_FROM_PROVIDER);
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, n_reached);
+}
+
+static void
+test_depth_and_node_caps (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(KzFranchiseGraph) shallow = NULL;
+  g_autoptr(KzFranchiseGraph) capped = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  kz_franchise_options_init_default (&options);
+  options.max_depth = 1;
+  shallow = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_franchise_graph_get_max_depth (shallow), ==, 1);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+
+  options.max_depth = 0;
+  options.max_nodes = 10;
+  capped = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (capped), ==, 10);
+}
+
+static void
+test_detailed (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  const KzRelation *relations;
+  KzResultFlags flags;
+  guint n_relations, n_anime = 0, n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  kz_relations_service_get_detailed_async (fixture->service, root, KZ_FETCH_DEFAULT, NULL,
+                                           store_result, &result);
+  graph = kz_relations_service_get_detailed_finish (fixture->service, await (&result), &flags, &error);
+  g_assert_no_error (error);
+  g_assert_true (flags & KZ_RESULT_FROM_PROVIDER);
+  g_assert_true (kz_franchise_graph_is_complete (graph));
+  /* the root, then every neighbour in one more request */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+
+  relations = kz_entry_get_relations (kz_franchise_graph_get_root (graph), &n_relations);
+  for (guint i = 0; i < n_relations; i++)
+    {
+      KzEntry *node = kz_franchise_graph_lookup (graph, kz_entry_get_id (relations[i].target));
+
+      g_assert_nonnull (node);
+      if (kz_entry_get_media_type (node) != KZ_MEDIA_TYPE_ANIME)
+        continue;
+      n_anime++;
+      g_assert_cmpint (kz_entry_get_detail (node), ==, KZ_ENTRY_DETAIL_FULL);
+    }
+  g_assert_cmpuint (n_anime, >, 0);
+  g_assert_cmpuint (kz_franchise_graph_get_max_depth (graph), ==, 1);
+}
+
+static void
+cancel_soon (guint      depth,
+             guint      n_nodes,
+             GPtrArray *new_entries,
+             gpointer   user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  KzFranchiseOptions options;
+  KzStoreStats stats;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  kz_franchise_options_init_default (&options);
+  kz_relations_service_get_franchise_async (fixture->service, root, &options, KZ_FETCH_DEFAULT,
+                                            cancel_soon, cancellable, cancellable,
+                                            store_result, &result);
+  graph = kz_relations_service_get_franchise_finish (fixture->service, await (&result), NULL, &error);
+  g_assert_null (graph);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* let the abandoned walk wind down, then check nothing was kept */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  key = kz_franchise_options_to_key (&options, root);
+  g_assert_null (kz_cache_lookup (fixture->cache, KZ_CACHE_TIER_FRANCHISE, key));
+  g_assert_true (kz_store_get_stats (fixture->store, 0, &stats, NULL));
+  g_assert_cmpuint (stats.n_franchises, ==, 0);
+}
+
+static void
+count_levels (guint      depth,
+              guint      n_nodes,
+              GPtrArray *new_entries,
+              gpointer   user_data)
+{
+  GArray *levels = user_data;
+
+  g_assert_cmpuint (depth, ==, levels->len);
+  g_array_append_val (levels, n_nodes);
+}
+
+static void
+test_progress (Fixture       *fixture,
+               gconstpointer  data)
+{
+  g_autoptr(GArray) levels = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  kz_relations_service_get_franchise_async (fixture->service, root, NULL, KZ_FETCH_DEFAULT,
+                                            count_levels, levels, NULL, store_result, &result);
+  graph = kz_relations_service_get_franchise_finish (fixture->service, await (&result), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (levels->len, ==, kz_franchise_graph_get_max_depth (graph) + 1);
+  for (guint i = 1; i < levels->len; i++)
+    g_assert_cmpuint (g_array_index (levels, guint, i), >=, g_array_index (levels, guint, i - 1));
+  g_assert_cmpuint (g_array_index (levels, guint, levels->len - 1), ==, kz_franchise_graph_get_n_nodes (graph));
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) online = NULL;
+  g_autoptr(GPtrArray) offline = NULL;
+  g_autoptr(GError) error = NULL;
+  KzResultFlags flags;
+  const char *title;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+  g_autoptr(KzEntry) entry = basic (fixture->service, root, KZ_FETCH_DEFAULT, NULL, NULL);
+  g_autofree char *word = NULL;
+
+  title = kz_entry_get_title_romaji (entry);
+  word = g_strndup (title, strcspn (title, " :"));
+
+  kz_relations_service_search_async (fixture->service, word, 10, KZ_FETCH_DEFAULT, NULL,
+                                     store_result, &result);
+  online = kz_relations_service_search_finish (fixture->service, await (&result), &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+  g_assert_cmpuint (online->len, >, 0);
+
+  g_clear_object (&result);
+  kz_relations_service_search_async (fixture->service, word, 10, KZ_FETCH_OFFLINE, NULL,
+                                     store_result, &result);
+  offline = kz_relations_service_search_finish (fixture->service, await (&result), &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY);
+  g_assert_cmpuint (offline->len, >, 0);
+}
 
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/kz/service/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("franchise-batched", test_franchise_batched);
+  ADD ("cache-then-library", test_cache_then_library);
+  ADD ("coalesce", test_coalesce);
+  ADD ("stale-when-down", test_stale_when_down);
+  ADD ("errors", test_errors);
+  ADD ("offline-bundled", test_offline_bundled);
+  ADD ("depth-and-node-caps", test_depth_and_node_caps);
+  ADD ("detailed", test_detailed);
+  ADD ("cancel", test_cancel);
+  ADD ("progress", test_progress);
+  ADD ("search", test_search);
+
   return g_test_run ();
 }

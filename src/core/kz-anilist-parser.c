@@ -1,1 +1,669 @@
-/* placeholder */
+/* kz-anilist-parser.c
+ *
+ * Everything in a response is treated as untrusted: any member may be
+ * missing, null or of another JSON type, and none of that may crash or
+ * log a critical. The getters below check node types before reading.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kz-anilist"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "kz-anilist-parser.h"
+#include "kz-entry-private.h"
+#include "kz-provider.h"
+
+/* json-glib parses recursively and runs out of stack on deeply nested
+ * input; AniList's answers are nested about ten levels deep. */
+#define MAX_JSON_DEPTH 64
+
+/* Enough of a service's error message to act on. */
+#define MAX_MESSAGE_CHARS 300
+
+static JsonNode *
+get_member (JsonObject *object,
+            const char *name)
+{
+  if (object == NULL)
+    return NULL;
+
+  return json_object_get_member (object, name);
+}
+
+static JsonObject *
+get_object (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  return json_node_get_object (node);
+}
+
+static JsonArray *
+get_array (JsonObject *object,
+           const char *name)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return NULL;
+
+  return json_node_get_array (node);
+}
+
+static const char *
+node_get_string (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* NULL for missing, null, non-string and empty members. */
+static char *
+dup_string (JsonObject *object,
+            const char *name)
+{
+  const char *str = node_get_string (get_member (object, name));
+
+  if (str == NULL || *str == '\0')
+    return NULL;
+
+  return g_utf8_make_valid (str, -1);
+}
+
+static gboolean
+get_int (JsonObject *object,
+         const char *name,
+         gint64     *value)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+
+  *value = json_node_get_int (node);
+  return TRUE;
+}
+
+/* Out-of-range values are clamped rather than wrapped, so that the
+ * ingest checks still see them as impossible and clear them. */
+static gint64
+get_clamped (JsonObject *object,
+             const char *name,
+             gint64      min,
+             gint64      max)
+{
+  gint64 value = 0;
+
+  if (!get_int (object, name, &value))
+    return 0;
+
+  return CLAMP (value, min, max);
+}
+
+static gboolean
+get_boolean (JsonObject *object,
+             const char *name)
+{
+  JsonNode *node = get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
+    return FALSE;
+
+  return json_node_get_boolean (node);
+}
+
+/* The strings of an array, skipping anything else; NULL when none. */
+static char **
+dup_string_array (JsonObject *object,
+                  const char *name)
+{
+  JsonArray *array = get_array (object, name);
+  GPtrArray *strings;
+  guint length;
+
+  if (array == NULL)
+    return NULL;
+
+  length = json_array_get_length (array);
+  strings = g_ptr_array_new ();
+  for (guint i = 0; i < length; i++)
+    {
+      const char *str = node_get_string (json_array_get_element (array, i));
+
+      if (str != NULL && *str != '\0')
+        g_ptr_array_add (strings, g_utf8_make_valid (str, -1));
+    }
+
+  if (strings->len == 0)
+    {
+      g_ptr_array_free (strings, TRUE);
+      return NULL;
+    }
+
+  g_ptr_array_add (strings, NULL);
+  return (char **)g_ptr_array_free (strings, FALSE);
+}
+
+static KzDate
+get_date (JsonObject *object,
+          const char *name)
+{
+  JsonObject *date = get_object (object, name);
+  KzDate result = { 0, 0, 0 };
+
+  if (date == NULL)
+    return result;
+
+  result.year = get_clamped (date, "year", G_MININT16, G_MAXINT16);
+  result.month = get_clamped (date, "month", G_MININT8, G_MAXINT8);
+  result.day = get_clamped (date, "day", G_MININT8, G_MAXINT8);
+
+  return result;
+}
+
+static gint64
+get_id (JsonObject *media)
+{
+  gint64 id = 0;
+
+  if (!get_int (media, "id", &id) || id <= 0)
+    return 0;
+
+  return id;
+}
+
+/* What both a fetched Media object and a relation's node carry. */
+static void
+parse_common (KzEntry    *entry,
+              JsonObject *media)
+{
+  JsonObject *title = get_object (media, "title");
+  JsonObject *cover = get_object (media, "coverImage");
+  gint64 id_mal = 0;
+
+  if (get_int (media, "idMal", &id_mal) && id_mal > 0)
+    entry->id_mal = id_mal;
+
+  entry->title_romaji = dup_string (title, "romaji");
+  entry->title_english = dup_string (title, "english");
+  entry->title_native = dup_string (title, "native");
+
+  entry->media_type = kz_media_type_from_string (node_get_string (get_member (media, "type")));
+  entry->format = kz_format_from_string (node_get_string (get_member (media, "format")));
+  entry->status = kz_status_from_string (node_get_string (get_member (media, "status")));
+
+  entry->episodes = get_clamped (media, "episodes", G_MININT, G_MAXINT);
+  entry->season_year = get_clamped (media, "seasonYear", G_MININT, G_MAXINT);
+  entry->is_adult = get_boolean (media, "isAdult");
+  entry->start_date = get_date (media, "startDate");
+
+  entry->cover_medium = dup_string (cover, "medium");
+  entry->cover_color = dup_string (cover, "color");
+}
+
+static KzEntry *
+parse_node (JsonObject  *node,
+            GError     **error)
+{
+  KzEntry *entry;
+  gint64 id = get_id (node);
+
+  if (id == 0)
+    {
+      g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                           "AniList sent a related entry without a valid id");
+      return NULL;
+    }
+
+  entry = _kz_entry_new (id, KZ_ENTRY_DETAIL_STUB);
+  parse_common (entry, node);
+
+  return entry;
+}
+
+static void
+parse_relations (KzEntry    *entry,
+                 JsonObject *media)
+{
+  JsonArray *edges = get_array (get_object (media, "relations"), "edges");
+  guint length;
+
+  if (edges == NULL)
+    return;
+
+  length = json_array_get_length (edges);
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *edge_node = json_array_get_element (edges, i);
+      JsonObject *edge;
+      JsonObject *node;
+      g_autoptr(KzEntry) target = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *raw_type = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (edge_node))
+        continue;
+
+      edge = json_node_get_object (edge_node);
+      node = get_object (edge, "node");
+      if (node == NULL)
+        continue;
+
+      target = parse_node (node, &error);
+      if (target == NULL)
+        {
+          g_debug ("Skipping a relation of %" G_GINT64_FORMAT ": %s",
+                   entry->id, error->message);
+          continue;
+        }
+
+      /* New relation types come through as UNKNOWN with their word kept. */
+      raw_type = dup_string (edge, "relationType");
+      _kz_entry_add_relation (entry,
+                              kz_relation_type_from_string (raw_type),
+                              raw_type,
+                              target);
+    }
+}
+
+KzEntry *
+kz_anilist_parse_media (JsonObject  *media,
+                        GError     **error)
+{
+  g_autoptr(KzEntry) entry = NULL;
+  JsonObject *cover;
+  gint64 id;
+
+  g_return_val_if_fail (media != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  id = get_id (media);
+  if (id == 0)
+    {
+      g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                           "AniList sent an entry without a valid id");
+      return NULL;
+    }
+
+  entry = _kz_entry_new (id, KZ_ENTRY_DETAIL_FULL);
+  parse_common (entry, media);
+
+  cover = get_object (media, "coverImage");
+  entry->cover_extra_large = dup_string (cover, "extraLarge");
+  entry->cover_large = dup_string (cover, "large");
+  entry->banner_url = dup_string (media, "bannerImage");
+
+  entry->synonyms = dup_string_array (media, "synonyms");
+  entry->genres = dup_string_array (media, "genres");
+  entry->description = dup_string (media, "description");
+  entry->site_url = dup_string (media, "siteUrl");
+
+  entry->season = kz_season_from_string (node_get_string (get_member (media, "season")));
+  entry->duration = get_clamped (media, "duration", G_MININT, G_MAXINT);
+  entry->average_score = get_clamped (media, "averageScore", G_MININT, G_MAXINT);
+  entry->updated_at = get_clamped (media, "updatedAt", 0, G_MAXINT64);
+  entry->end_date = get_date (media, "endDate");
+
+  parse_relations (entry, media);
+
+  return g_steal_pointer (&entry);
+}
+
+/* Rejects nesting that would exhaust json-glib's recursion, without
+ * parsing: brackets inside strings do not count. */
+static gboolean
+nesting_is_shallow (const char *body,
+                    gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = body[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_JSON_DEPTH)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+static void
+set_invalid_json (GError **error)
+{
+  g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                       "AniList sent a response that is not valid JSON");
+}
+
+/* A service message fit for a person: valid UTF-8, one line, bounded. */
+static char *
+plain_message (const char *message)
+{
+  g_autofree char *valid = g_utf8_make_valid (message, -1);
+  GString *out = g_string_new (NULL);
+  guint n_chars = 0;
+  const char *p;
+
+  for (p = valid; *p && n_chars < MAX_MESSAGE_CHARS; p = g_utf8_next_char (p), n_chars++)
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, ' ');
+      else
+        g_string_append_unichar (out, c);
+    }
+
+  if (*p != '\0')
+    g_string_append (out, "…");
+
+  if (*g_strstrip (out->str) == '\0')
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
+
+  g_string_set_size (out, strlen (out->str));
+  return g_string_free (out, FALSE);
+}
+
+/* Turns a non-empty "errors" array into one error; NOT_FOUND and
+ * COMPLEXITY win over the others, whatever their position. */
+static void
+set_error_from_errors (JsonArray  *errors,
+                       GError    **error)
+{
+  g_autofree char *first_message = NULL;
+  guint length = json_array_get_length (errors);
+
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *node = json_array_get_element (errors, i);
+      JsonObject *item;
+      const char *message;
+      gint64 status = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+
+      item = json_node_get_object (node);
+      message = node_get_string (get_member (item, "message"));
+      get_int (item, "status", &status);
+
+      if (status == 404 || g_strcmp0 (message, "Not Found.") == 0)
+        {
+          g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NOT_FOUND,
+                               "AniList has no entry with that id");
+          return;
+        }
+    }
+
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *node = json_array_get_element (errors, i);
+      JsonObject *item;
+      const char *message;
+      gint64 status = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+
+      item = json_node_get_object (node);
+      message = node_get_string (get_member (item, "message"));
+      get_int (item, "status", &status);
+
+      if (message != NULL && strstr (message, "Max query complexity") != NULL)
+        {
+          g_autofree char *text = plain_message (message);
+
+          g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_COMPLEXITY,
+                       "The request was too complex for AniList (%s)", text);
+          return;
+        }
+
+      if (status == 429)
+        {
+          g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED,
+                               "AniList is rate limiting requests; try again in a minute");
+          return;
+        }
+
+      if (message != NULL && first_message == NULL)
+        first_message = plain_message (message);
+    }
+
+  if (first_message != NULL)
+    g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_QUERY,
+                 "AniList rejected the request: %s", first_message);
+  else
+    g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_QUERY,
+                         "AniList rejected the request without saying why");
+}
+
+/* Errors that the HTTP status alone tells, whatever the body holds:
+ * AniList's 403 "temporarily disabled" page is not even JSON. */
+static gboolean
+set_error_from_status (guint    http_status,
+                       GError **error)
+{
+  if (http_status == 403)
+    g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_UNAVAILABLE,
+                         "AniList is temporarily unavailable; try again later");
+  else if (http_status == 429)
+    g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED,
+                         "AniList is rate limiting requests; try again in a minute");
+  else if (http_status >= 500 && http_status <= 599)
+    g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_UNAVAILABLE,
+                 "AniList is temporarily unavailable (HTTP %u); try again later",
+                 http_status);
+  else if (http_status == 404)
+    g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NOT_FOUND,
+                         "AniList has no entry with that id");
+  else
+    return FALSE;
+
+  return TRUE;
+}
+
+/* The parsed entries of data.Page.media, or NULL with @error set when
+ * the shape is wrong. Sets @have_media to whether the array was there. */
+static GPtrArray *
+parse_page_media (JsonObject  *root,
+                  gboolean    *have_media,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
+  JsonNode *data;
+  JsonNode *page;
+  JsonNode *media;
+  JsonArray *items;
+  guint n_items;
+  guint n_failed = 0;
+
+  *have_media = FALSE;
+
+  data = get_member (root, "data");
+  if (data == NULL || JSON_NODE_HOLDS_NULL (data))
+    return g_steal_pointer (&entries);
+  if (!JSON_NODE_HOLDS_OBJECT (data))
+    goto invalid;
+
+  page = get_member (json_node_get_object (data), "Page");
+  if (page == NULL || JSON_NODE_HOLDS_NULL (page))
+    return g_steal_pointer (&entries);
+  if (!JSON_NODE_HOLDS_OBJECT (page))
+    goto invalid;
+
+  media = get_member (json_node_get_object (page), "media");
+  if (media == NULL || JSON_NODE_HOLDS_NULL (media))
+    return g_steal_pointer (&entries);
+  if (!JSON_NODE_HOLDS_ARRAY (media))
+    goto invalid;
+
+  *have_media = TRUE;
+  items = json_node_get_array (media);
+  n_items = json_array_get_length (items);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      JsonNode *item = json_array_get_element (items, i);
+      g_autoptr(GError) item_error = NULL;
+      KzEntry *entry;
+
+      if (!JSON_NODE_HOLDS_OBJECT (item))
+        {
+          n_failed++;
+          continue;
+        }
+
+      entry = kz_anilist_parse_media (json_node_get_object (item), &item_error);
+      if (entry == NULL)
+        {
+          n_failed++;
+          continue;
+        }
+
+      g_ptr_array_add (entries, entry);
+    }
+
+  if (n_failed > 0)
+    g_debug ("Ignored %u of %u media entries that could not be read", n_failed, n_items);
+
+  if (n_items > 0 && entries->len == 0)
+    goto invalid;
+
+  return g_steal_pointer (&entries);
+
+invalid:
+  g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                       "AniList sent a response in a shape Kizuna does not understand");
+  return NULL;
+}
+
+GPtrArray *
+kz_anilist_parse_response (guint        http_status,
+                           const char  *body,
+                           gsize        length,
+                           GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) media_error = NULL;
+  JsonNode *root_node;
+  JsonObject *root;
+  JsonNode *errors_node;
+  JsonArray *errors = NULL;
+  gboolean have_media = FALSE;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (set_error_from_status (http_status, error))
+    return NULL;
+
+  if (body == NULL || length == 0 || length > G_MAXSSIZE ||
+      !nesting_is_shallow (body, length))
+    {
+      set_invalid_json (error);
+      return NULL;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, body, length, &parse_error))
+    {
+      g_debug ("Unreadable answer (HTTP %u): %s", http_status, parse_error->message);
+      set_invalid_json (error);
+      return NULL;
+    }
+
+  root_node = json_parser_get_root (parser);
+  if (root_node == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    {
+      set_invalid_json (error);
+      return NULL;
+    }
+  root = json_node_get_object (root_node);
+
+  errors_node = get_member (root, "errors");
+  if (errors_node != NULL && JSON_NODE_HOLDS_ARRAY (errors_node))
+    {
+      errors = json_node_get_array (errors_node);
+      if (json_array_get_length (errors) == 0)
+        errors = NULL;
+    }
+  else if (errors_node != NULL && !JSON_NODE_HOLDS_NULL (errors_node))
+    {
+      g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                           "AniList sent a response in a shape Kizuna does not understand");
+      return NULL;
+    }
+
+  entries = parse_page_media (root, &have_media, &media_error);
+
+  if (errors != NULL)
+    {
+      /* Partial data: keep what came, note what went wrong. */
+      if (entries != NULL && entries->len > 0)
+        {
+          g_autoptr(GError) ignored = NULL;
+
+          set_error_from_errors (errors, &ignored);
+          g_debug ("Keeping %u entries despite an error: %s", entries->len, ignored->message);
+          return g_steal_pointer (&entries);
+        }
+
+      set_error_from_errors (errors, error);
+      return NULL;
+    }
+
+  if (entries == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&media_error));
+      return NULL;
+    }
+
+  if (!have_media)
+    {
+      /* A 200 with nothing in it, or an unexpected status with no errors. */
+      if (http_status >= 200 && http_status <= 299)
+        g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                             "AniList sent a response without any entries");
+      else
+        g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_QUERY,
+                     "AniList rejected the request (HTTP %u)", http_status);
+      return NULL;
+    }
+
+  if (http_status < 200 || http_status > 299)
+    g_debug ("Entries came with HTTP status %u", http_status);
+
+  return g_steal_pointer (&entries);
+}

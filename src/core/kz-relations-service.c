@@ -1,1 +1,875 @@
-/* placeholder */
+/* kz-relations-service.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kz-service"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "kz-clock.h"
+#include "kz-entry-resolver.h"
+#include "kz-franchise-walk.h"
+#include "kz-relations-service-private.h"
+#include "kz-shared-fetch.h"
+
+struct _KzRelationsService
+{
+  GObject         parent_instance;
+
+  KzCache        *cache;
+  KzStore        *store;
+  KzProvider     *provider;
+  KzClockFunc     clock;
+  gpointer        clock_data;
+  guint           batch_size;
+
+  /* operation key → Operation: requests for the same thing share one */
+  GHashTable     *operations;
+
+  GMutex          stats_lock;
+  KzServiceStats  stats;
+};
+
+G_DEFINE_FINAL_TYPE (KzRelationsService, kz_relations_service, G_TYPE_OBJECT)
+G_DEFINE_QUARK (kz-relations-service-error-quark, kz_relations_service_error)
+
+/* The state of one shared request while it runs. */
+typedef struct {
+  KzRelationsService  *self;
+  KzSharedFetch       *fetch;
+  GCancellable        *cancellable;  /* the fetch's */
+  KzFetchFlags         flags;
+  gint64               id;
+  char                *cache_key;
+  KzFranchiseOptions   options;
+  KzDiscoveryProgress  progress;
+  gpointer             progress_data;
+  KzEntry             *root;         /* detailed: the root entry */
+  KzFranchiseGraph    *result;       /* franchise: waiting to be saved */
+  KzResultFlags        result_flags;
+} Operation;
+
+/* Only what is known to be current goes into the memory cache: never a
+ * fallback to an older copy, nor what an offline request found. */
+static gboolean
+may_cache (Operation     *op,
+           KzResultFlags  flags)
+{
+  return !(flags & KZ_RESULT_STALE) &&
+         !(op->flags & KZ_FETCH_OFFLINE) &&
+         op->self->provider != NULL;
+}
+
+static void
+return_outcome (GTask         *task,
+                GObject       *value,
+                KzResultFlags  flags)
+{
+  _kz_task_return_result (task, g_object_ref (value), g_object_unref, flags);
+}
+
+static gint64
+now (KzRelationsService *self)
+{
+  return self->clock (self->clock_data);
+}
+
+static void
+count (KzRelationsService *self,
+       guint64            *counter)
+{
+  g_mutex_lock (&self->stats_lock);
+  (*counter)++;
+  g_mutex_unlock (&self->stats_lock);
+}
+
+static void
+add_report (KzRelationsService   *self,
+            guint                 provider_calls,
+            const KzIngestReport *ingest,
+            KzResultFlags         flags)
+{
+  g_mutex_lock (&self->stats_lock);
+  self->stats.provider_fetches += provider_calls;
+  kz_ingest_report_add (&self->stats.ingest, ingest);
+  if (flags & KZ_RESULT_STALE)
+    self->stats.stale_returned++;
+  else if (!(flags & KZ_RESULT_FROM_PROVIDER) && (flags & KZ_RESULT_FROM_LIBRARY))
+    self->stats.library_hits++;
+  g_mutex_unlock (&self->stats_lock);
+}
+
+static KzResolveContext
+resolve_context (Operation *op)
+{
+  KzResolveContext context = {
+    .store = op->self->store,
+    .provider = op->self->provider,
+    .flags = op->flags,
+    .priority = KZ_PRIORITY_USER,
+    .batch_size = op->self->batch_size,
+    .now = now (op->self),
+  };
+
+  return context;
+}
+
+/* Operations */
+
+static void
+operation_complete (Operation     *op,
+                    GObject       *value,
+                    KzResultFlags  flags,
+                    const GError  *error)
+{
+  _kz_shared_fetch_complete (op->fetch, value, flags, error);
+
+  g_clear_object (&op->self);
+  g_clear_pointer (&op->cache_key, g_free);
+  g_clear_object (&op->root);
+  g_clear_object (&op->result);
+  g_free (op);
+}
+
+/* Joins the request in flight for @key, or starts one: then the caller
+ * fills in the operation and runs it. */
+static Operation *
+start_operation (KzRelationsService *self,
+                 const char         *key,
+                 GTask              *task,
+                 KzFetchFlags        flags)
+{
+  KzSharedFetch *fetch;
+  gboolean started;
+  Operation *op;
+
+  fetch = _kz_shared_fetch_join (self->operations, key, task, &started);
+  if (!started)
+    {
+      count (self, &self->stats.coalesced);
+      return NULL;
+    }
+
+  op = g_new0 (Operation, 1);
+  op->self = g_object_ref (self);
+  op->fetch = fetch;
+  op->cancellable = _kz_shared_fetch_get_cancellable (fetch);
+  op->flags = flags;
+
+  return op;
+}
+
+static char *
+id_key (gint64 id)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
+}
+
+/* Looks @key up in the cache unless a refresh was asked for; on a hit
+ * the task is answered at once. */
+static gboolean
+answer_from_cache (KzRelationsService *self,
+                   KzCacheTier         tier,
+                   const char         *key,
+                   KzFetchFlags        flags,
+                   GTask              *task)
+{
+  g_autoptr(GObject) value = NULL;
+
+  if (flags & KZ_FETCH_REFRESH)
+    return FALSE;
+
+  if (!(value = kz_cache_lookup (self->cache, tier, key)))
+    return FALSE;
+
+  count (self, &self->stats.cache_hits);
+  return_outcome (task, value, KZ_RESULT_FROM_CACHE);
+  return TRUE;
+}
+
+/* GObject */
+
+static void
+kz_relations_service_dispose (GObject *object)
+{
+  KzRelationsService *self = (KzRelationsService *)object;
+
+  g_clear_object (&self->provider);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cache);
+
+  G_OBJECT_CLASS (kz_relations_service_parent_class)->dispose (object);
+}
+
+static void
+kz_relations_service_finalize (GObject *object)
+{
+  KzRelationsService *self = (KzRelationsService *)object;
+
+  g_clear_pointer (&self->operations, g_hash_table_unref);
+  g_mutex_clear (&self->stats_lock);
+
+  G_OBJECT_CLASS (kz_relations_service_parent_class)->finalize (object);
+}
+
+static void
+kz_relations_service_class_init (KzRelationsServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = kz_relations_service_dispose;
+  object_class->finalize = kz_relations_service_finalize;
+}
+
+static void
+kz_relations_service_init (KzRelationsService *self)
+{
+  /* Operations hold a reference on the service, so none is left here
+   * when it finalizes. */
+  self->operations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->clock = kz_clock_real_now;
+  g_mutex_init (&self->stats_lock);
+}
+
+/* Public API */
+
+void
+kz_franchise_options_init_default (KzFranchiseOptions *options)
+{
+  g_return_if_fail (options != NULL);
+
+  options->max_depth = KZ_FRANCHISE_DEFAULT_MAX_DEPTH;
+  options->max_nodes = KZ_FRANCHISE_DEFAULT_MAX_NODES;
+  options->relations = KZ_RELATION_MASK_DEFAULT;
+  options->include_non_anime = FALSE;
+}
+
+char *
+kz_franchise_options_to_key (const KzFranchiseOptions *options,
+                             gint64                    root_id)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT ":d%u:n%u:r%x:a%d",
+                          root_id, options->max_depth, options->max_nodes,
+                          options->relations, options->include_non_anime ? 1 : 0);
+}
+
+/**
+ * kz_relations_service_new:
+ * @provider: (nullable): %NULL to work from the library alone
+ */
+KzRelationsService *
+kz_relations_service_new (KzCache    *cache,
+                          KzStore    *store,
+                          KzProvider *provider)
+{
+  KzRelationsService *self;
+
+  g_return_val_if_fail (KZ_IS_CACHE (cache), NULL);
+  g_return_val_if_fail (KZ_IS_STORE (store), NULL);
+  g_return_val_if_fail (!provider || KZ_IS_PROVIDER (provider), NULL);
+
+  self = g_object_new (KZ_TYPE_RELATIONS_SERVICE, NULL);
+  self->cache = g_object_ref (cache);
+  self->store = g_object_ref (store);
+  self->provider = provider ? g_object_ref (provider) : NULL;
+
+  return self;
+}
+
+KzCache *
+kz_relations_service_get_cache (KzRelationsService *self)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+  return self->cache;
+}
+
+KzStore *
+kz_relations_service_get_store (KzRelationsService *self)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+  return self->store;
+}
+
+KzProvider *
+kz_relations_service_get_provider (KzRelationsService *self)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+  return self->provider;
+}
+
+void
+kz_relations_service_set_clock (KzRelationsService *self,
+                                KzClockFunc         clock,
+                                gpointer            clock_data)
+{
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+
+  self->clock = clock ? clock : kz_clock_real_now;
+  self->clock_data = clock ? clock_data : NULL;
+}
+
+void
+_kz_relations_service_set_batch_size (KzRelationsService *self,
+                                      guint               batch_size)
+{
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+  self->batch_size = batch_size;
+}
+
+void
+kz_relations_service_get_stats (KzRelationsService *self,
+                                KzServiceStats     *stats)
+{
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+  g_return_if_fail (stats != NULL);
+
+  g_mutex_lock (&self->stats_lock);
+  *stats = self->stats;
+  g_mutex_unlock (&self->stats_lock);
+}
+
+/* Basic relations: the entry with its direct edges */
+
+static void
+basic_resolved (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Operation *op = user_data;
+  KzResolveContext context = resolve_context (op);
+  g_autoptr(KzResolveResult) resolved = NULL;
+  g_autoptr(GError) error = NULL;
+  KzEntry *entry;
+
+  if (!(resolved = _kz_entry_resolver_run_finish (result, &error)))
+    {
+      operation_complete (op, NULL, 0, error);
+      return;
+    }
+
+  add_report (op->self, resolved->provider_calls, &resolved->ingest, resolved->flags);
+
+  if (resolved->entries->len == 0)
+    {
+      error = _kz_resolve_missing_error (&context, resolved, op->id);
+      operation_complete (op, NULL, 0, error);
+      return;
+    }
+
+  entry = g_ptr_array_index (resolved->entries, 0);
+  if (may_cache (op, resolved->flags))
+    kz_cache_insert (op->self->cache, KZ_CACHE_TIER_BASIC, op->cache_key,
+                     entry, kz_entry_get_approx_size (entry));
+
+  operation_complete (op, G_OBJECT (entry), resolved->flags, NULL);
+}
+
+void
+kz_relations_service_get_basic_async (KzRelationsService  *self,
+                                      gint64               id,
+                                      KzFetchFlags         flags,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *op_key = NULL;
+  KzResolveContext context;
+  Operation *op;
+
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+  g_return_if_fail (id > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_relations_service_get_basic_async);
+
+  key = id_key (id);
+  if (answer_from_cache (self, KZ_CACHE_TIER_BASIC, key, flags, task))
+    return;
+
+  op_key = g_strdup_printf ("basic:%s:%x", key, flags);
+  if (!(op = start_operation (self, op_key, task, flags)))
+    return;
+
+  op->id = id;
+  op->cache_key = g_steal_pointer (&key);
+  context = resolve_context (op);
+  _kz_entry_resolver_run_async (&context, &id, 1, op->cancellable, basic_resolved, op);
+}
+
+KzEntry *
+kz_relations_service_get_basic_finish (KzRelationsService  *self,
+                                       GAsyncResult        *result,
+                                       KzResultFlags       *result_flags,
+                                       GError             **error)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+  return _kz_task_propagate_result (result, kz_relations_service_get_basic_async, result_flags, error);
+}
+
+/* Detailed relations: the entry and its neighbours, all full */
+
+static void
+neighbours_resolved (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Operation *op = user_data;
+  g_autoptr(KzResolveResult) resolved = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  const KzRelation *relations;
+  KzResultFlags flags;
+  guint n_relations;
+
+  if (!(resolved = _kz_entry_resolver_run_finish (result, &error)))
+    {
+      operation_complete (op, NULL, 0, error);
+      return;
+    }
+
+  add_report (op->self, resolved->provider_calls, &resolved->ingest, resolved->flags);
+  flags = op->result_flags | resolved->flags;
+
+  graph = kz_franchise_graph_new (op->id);
+  kz_franchise_graph_add_node (graph, op->root, 0);
+  for (guint i = 0; i < resolved->entries->len; i++)
+    kz_franchise_graph_add_node (graph, g_ptr_array_index (resolved->entries, i), 1);
+
+  relations = kz_entry_get_relations (op->root, &n_relations);
+  for (guint i = 0; i < n_relations; i++)
+    {
+      kz_franchise_graph_add_node (graph, relations[i].target, 1);
+      kz_franchise_graph_add_edge (graph, op->id, kz_entry_get_id (relations[i].target),
+                                   relations[i].type, relations[i].raw_type);
+    }
+
+  /* Neighbours the provider could not give stay stubs: not complete. */
+  kz_franchise_graph_set_complete (graph, resolved->provider_error == NULL);
+  if (resolved->provider_error != NULL)
+    flags |= KZ_RESULT_STALE;
+
+  if (may_cache (op, flags) && kz_franchise_graph_is_complete (graph))
+    kz_cache_insert (op->self->cache, KZ_CACHE_TIER_DETAILED, op->cache_key,
+                     graph, kz_franchise_graph_get_approx_size (graph));
+
+  operation_complete (op, G_OBJECT (graph), flags, NULL);
+}
+
+static void
+detailed_root_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Operation *op = user_data;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  KzResolveContext context;
+  const KzRelation *relations;
+  guint n_relations;
+
+  op->root = kz_relations_service_get_basic_finish (op->self, result, &op->result_flags, &error);
+  if (op->root == NULL)
+    {
+      operation_complete (op, NULL, 0, error);
+      return;
+    }
+
+  relations = kz_entry_get_relations (op->root, &n_relations);
+  for (guint i = 0; i < n_relations; i++)
+    if (kz_entry_get_media_type (relations[i].target) == KZ_MEDIA_TYPE_ANIME)
+      {
+        gint64 target_id = kz_entry_get_id (relations[i].target);
+        g_array_append_val (ids, target_id);
+      }
+
+  /* A stale root means the provider is failing: do not ask it again. */
+  context = resolve_context (op);
+  if (op->result_flags & KZ_RESULT_STALE)
+    context.flags |= KZ_FETCH_OFFLINE;
+
+  _kz_entry_resolver_run_async (&context, (const gint64 *)(gpointer)ids->data, ids->len,
+                                op->cancellable, neighbours_resolved, op);
+}
+
+void
+kz_relations_service_get_detailed_async (KzRelationsService  *self,
+                                         gint64               id,
+                                         KzFetchFlags         flags,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *op_key = NULL;
+  Operation *op;
+
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+  g_return_if_fail (id > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_relations_service_get_detailed_async);
+
+  key = id_key (id);
+  if (answer_from_cache (self, KZ_CACHE_TIER_DETAILED, key, flags, task))
+    return;
+
+  op_key = g_strdup_printf ("detailed:%s:%x", key, flags);
+  if (!(op = start_operation (self, op_key, task, flags)))
+    return;
+
+  op->id = id;
+  op->cache_key = g_steal_pointer (&key);
+  kz_relations_service_get_basic_async (self, id, flags, op->cancellable, detailed_root_done, op);
+}
+
+KzFranchiseGraph *
+kz_relations_service_get_detailed_finish (KzRelationsService  *self,
+                                          GAsyncResult        *result,
+                                          KzResultFlags       *result_flags,
+                                          GError             **error)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+  return _kz_task_propagate_result (result, kz_relations_service_get_detailed_async, result_flags, error);
+}
+
+/* Franchises */
+
+typedef struct {
+  KzFranchiseGraph *graph;
+  gint64            saved_at;
+} SavedFranchise;
+
+static void
+saved_franchise_free (gpointer data)
+{
+  SavedFranchise *saved = data;
+
+  g_clear_object (&saved->graph);
+  g_free (saved);
+}
+
+static void
+franchise_saved (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Operation *op = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not save the franchise of %" G_GINT64_FORMAT ": %s", op->id, error->message);
+
+  operation_complete (op, G_OBJECT (op->result), op->result_flags, NULL);
+}
+
+static void
+save_franchise_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  Operation *op = task_data;
+  GError *error = NULL;
+
+  if (kz_store_save_franchise (op->self->store, op->cache_key, op->result, now (op->self), &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+franchise_walked (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Operation *op = user_data;
+  g_autoptr(GTask) save_task = NULL;
+  g_autoptr(GError) error = NULL;
+  KzWalkReport report = { 0 };
+
+  op->result = _kz_franchise_walk_finish (result, &report, &error);
+  add_report (op->self, report.provider_calls, &report.ingest, report.flags);
+
+  if (op->result == NULL)
+    {
+      operation_complete (op, NULL, 0, error);
+      return;
+    }
+
+  op->result_flags = report.flags;
+
+  /* Only a whole, current franchise is kept: a walk that failed half-way
+   * must never be mistaken later for the real thing. */
+  if (!kz_franchise_graph_is_complete (op->result) || !may_cache (op, report.flags))
+    {
+      operation_complete (op, G_OBJECT (op->result), op->result_flags, NULL);
+      return;
+    }
+
+  kz_cache_insert (op->self->cache, KZ_CACHE_TIER_FRANCHISE, op->cache_key,
+                   op->result, kz_franchise_graph_get_approx_size (op->result));
+
+  save_task = g_task_new (NULL, NULL, franchise_saved, op);
+  g_task_set_task_data (save_task, op, NULL);
+  g_task_run_in_thread (save_task, save_franchise_thread);
+}
+
+static void
+start_walk (Operation *op)
+{
+  KzResolveContext context = resolve_context (op);
+
+  _kz_franchise_walk_async (&context, op->id, &op->options, op->progress, op->progress_data,
+                            op->cancellable, franchise_walked, op);
+}
+
+static void
+load_franchise_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  Operation *op = task_data;
+  g_autoptr(GError) error = NULL;
+  SavedFranchise *saved = g_new0 (SavedFranchise, 1);
+
+  saved->graph = kz_store_load_franchise (op->self->store, op->cache_key, &saved->saved_at, &error);
+  if (error != NULL)
+    g_warning ("Could not read a saved franchise: %s", error->message);
+
+  g_task_return_pointer (task, saved, saved_franchise_free);
+}
+
+static void
+franchise_loaded (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Operation *op = user_data;
+  SavedFranchise *saved = g_task_propagate_pointer (G_TASK (result), NULL);
+  gint64 max_age = kz_cache_get_ttl (op->self->cache, KZ_CACHE_TIER_FRANCHISE);
+  gboolean offline = op->self->provider == NULL || (op->flags & KZ_FETCH_OFFLINE);
+  gboolean fresh = saved != NULL && saved->graph != NULL &&
+                   kz_franchise_graph_is_complete (saved->graph) &&
+                   now (op->self) - saved->saved_at < max_age;
+
+  if (fresh || (offline && saved != NULL && saved->graph != NULL))
+    {
+      KzIngestReport none = { 0 };
+
+      add_report (op->self, 0, &none, KZ_RESULT_FROM_LIBRARY);
+      if (fresh && may_cache (op, KZ_RESULT_FROM_LIBRARY))
+        kz_cache_insert (op->self->cache, KZ_CACHE_TIER_FRANCHISE, op->cache_key,
+                         saved->graph, kz_franchise_graph_get_approx_size (saved->graph));
+      operation_complete (op, G_OBJECT (saved->graph), KZ_RESULT_FROM_LIBRARY, NULL);
+    }
+  else
+    {
+      start_walk (op);
+    }
+
+  if (saved != NULL)
+    saved_franchise_free (saved);
+}
+
+void
+kz_relations_service_get_franchise_async (KzRelationsService       *self,
+                                          gint64                    id,
+                                          const KzFranchiseOptions *options,
+                                          KzFetchFlags              flags,
+                                          KzDiscoveryProgress       progress,
+                                          gpointer                  progress_data,
+                                          GCancellable             *cancellable,
+                                          GAsyncReadyCallback       callback,
+                                          gpointer                  user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *op_key = NULL;
+  KzFranchiseOptions defaults;
+  Operation *op;
+
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+  g_return_if_fail (id > 0);
+
+  if (options == NULL)
+    {
+      kz_franchise_options_init_default (&defaults);
+      options = &defaults;
+    }
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_relations_service_get_franchise_async);
+
+  key = kz_franchise_options_to_key (options, id);
+  if (answer_from_cache (self, KZ_CACHE_TIER_FRANCHISE, key, flags, task))
+    return;
+
+  op_key = g_strdup_printf ("franchise:%s:%x", key, flags);
+  if (!(op = start_operation (self, op_key, task, flags)))
+    return;
+
+  op->id = id;
+  op->cache_key = g_steal_pointer (&key);
+  op->options = *options;
+  op->progress = progress;
+  op->progress_data = progress_data;
+
+  if (flags & KZ_FETCH_REFRESH)
+    {
+      start_walk (op);
+    }
+  else
+    {
+      g_autoptr(GTask) load_task = g_task_new (NULL, NULL, franchise_loaded, op);
+
+      g_task_set_task_data (load_task, op, NULL);
+      g_task_run_in_thread (load_task, load_franchise_thread);
+    }
+}
+
+KzFranchiseGraph *
+kz_relations_service_get_franchise_finish (KzRelationsService  *self,
+                                           GAsyncResult        *result,
+                                           KzResultFlags       *result_flags,
+                                           GError             **error)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+  return _kz_task_propagate_result (result, kz_relations_service_get_franchise_async, result_flags, error);
+}
+
+/* Search */
+
+typedef struct {
+  char         *text;
+  guint         limit;
+  GPtrArray    *entries;      /* from the provider, to be saved */
+  KzResultFlags flags;
+  gint64        now;
+} SearchData;
+
+static void
+search_data_free (gpointer data)
+{
+  SearchData *search = data;
+
+  g_free (search->text);
+  g_clear_pointer (&search->entries, g_ptr_array_unref);
+  g_free (search);
+}
+
+static void
+search_library_thread (GTask        *task,
+                       gpointer      source_object,
+                       gpointer      task_data,
+                       GCancellable *cancellable)
+{
+  KzRelationsService *self = source_object;
+  SearchData *search = task_data;
+  GError *error = NULL;
+  GPtrArray *entries;
+
+  if (search->entries != NULL)
+    {
+      KzIngestReport report = { 0 };
+
+      kz_ingest_normalise (search->entries, &report);
+      g_mutex_lock (&self->stats_lock);
+      kz_ingest_report_add (&self->stats.ingest, &report);
+      g_mutex_unlock (&self->stats_lock);
+
+      if (!kz_store_upsert_entries (self->store, search->entries, search->now, &error))
+        {
+          g_warning ("Could not save search results: %s", error->message);
+          g_clear_error (&error);
+        }
+      entries = g_ptr_array_ref (search->entries);
+    }
+  else if (!(entries = kz_store_search (self->store, search->text, search->limit, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  _kz_task_return_result (task, entries, (GDestroyNotify)g_ptr_array_unref, search->flags);
+}
+
+static void
+search_provider_done (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SearchData *search = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  search->entries = kz_provider_search_finish (KZ_PROVIDER (object), result, &error);
+  if (search->entries != NULL)
+    {
+      search->flags = KZ_RESULT_FROM_PROVIDER;
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  else
+    {
+      g_debug ("Search failed, using the library: %s", error->message);
+      search->flags = KZ_RESULT_FROM_LIBRARY | KZ_RESULT_STALE;
+    }
+
+  g_task_run_in_thread (task, search_library_thread);
+}
+
+void
+kz_relations_service_search_async (KzRelationsService  *self,
+                                   const char          *text,
+                                   guint                limit,
+                                   KzFetchFlags         flags,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SearchData *search;
+
+  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
+  g_return_if_fail (text != NULL);
+
+  search = g_new0 (SearchData, 1);
+  search->text = g_strdup (text);
+  search->limit = CLAMP (limit, 1, 50);
+  search->now = now (self);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_relations_service_search_async);
+  g_task_set_task_data (task, search, search_data_free);
+
+  if (self->provider == NULL || (flags & KZ_FETCH_OFFLINE))
+    {
+      search->flags = KZ_RESULT_FROM_LIBRARY;
+      g_task_run_in_thread (task, search_library_thread);
+      return;
+    }
+
+  kz_provider_search_async (self->provider, text, search->limit, cancellable,
+                            search_provider_done, g_steal_pointer (&task));
+}
+
+GPtrArray *
+kz_relations_service_search_finish (KzRelationsService  *self,
+                                    GAsyncResult        *result,
+                                    KzResultFlags       *result_flags,
+                                    GError             **error)
+{
+  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
+
+  return _kz_task_propagate_result (result, kz_relations_service_search_async, result_flags, error);
+}

@@ -1,1 +1,146 @@
-/* placeholder */
+/* kz-store-migrations.c: the library's schema, one step per version
+ *
+ * Each step runs in its own transaction, with foreign keys not yet
+ * enforced, and the store bumps PRAGMA user_version after it. Never edit
+ * a step that has shipped: add the next one to the end of the list.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kz-store"
+
+#include "config.h"
+
+#include "kz-store-private.h"
+
+/* Version 1: the whole first schema. Enumerations are stored as
+ * AniList's wire names (NULL when unknown) so that reordering the C
+ * enums never changes what a file means. */
+static const char schema_v1[] =
+  "CREATE TABLE entries ("
+  "  id                INTEGER PRIMARY KEY CHECK (id > 0),"
+  "  id_mal            INTEGER NOT NULL DEFAULT 0,"
+  "  detail            INTEGER NOT NULL DEFAULT 0 CHECK (detail IN (0, 1)),"
+  "  media_type        TEXT,"
+  "  format            TEXT,"
+  "  status            TEXT,"
+  "  season            TEXT,"
+  "  season_year       INTEGER NOT NULL DEFAULT 0,"
+  "  start_year        INTEGER NOT NULL DEFAULT 0,"
+  "  start_month       INTEGER NOT NULL DEFAULT 0,"
+  "  start_day         INTEGER NOT NULL DEFAULT 0,"
+  "  end_year          INTEGER NOT NULL DEFAULT 0,"
+  "  end_month         INTEGER NOT NULL DEFAULT 0,"
+  "  end_day           INTEGER NOT NULL DEFAULT 0,"
+  "  episodes          INTEGER NOT NULL DEFAULT 0,"
+  "  duration          INTEGER NOT NULL DEFAULT 0,"
+  "  average_score     INTEGER NOT NULL DEFAULT 0,"
+  "  is_adult          INTEGER NOT NULL DEFAULT 0 CHECK (is_adult IN (0, 1)),"
+  "  age_rating        TEXT,"
+  "  description       TEXT,"
+  "  site_url          TEXT,"
+  "  cover_extra_large TEXT,"
+  "  cover_large       TEXT,"
+  "  cover_medium      TEXT,"
+  "  cover_color       TEXT,"
+  "  banner_url        TEXT,"
+  "  genres            TEXT CHECK (genres IS NULL OR json_valid (genres))"
+  ");"
+  "CREATE INDEX entries_by_detail ON entries (detail);"
+
+  /* Synonyms keep their order through position. */
+  "CREATE TABLE titles ("
+  "  id       INTEGER PRIMARY KEY,"
+  "  entry_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,"
+  "  kind     TEXT NOT NULL CHECK (kind IN ('romaji', 'english', 'native', 'synonym')),"
+  "  position INTEGER NOT NULL DEFAULT 0,"
+  "  text     TEXT NOT NULL,"
+  "  UNIQUE (entry_id, kind, position)"
+  ");"
+  "CREATE INDEX titles_by_kind ON titles (kind, text COLLATE NOCASE);"
+
+  /* The search index reads its text from titles; the triggers keep it in
+   * step inside whatever transaction changes a title. */
+  "CREATE VIRTUAL TABLE titles_fts USING fts5 ("
+  "  text, content = 'titles', content_rowid = 'id',"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE TRIGGER titles_fts_insert AFTER INSERT ON titles BEGIN"
+  "  INSERT INTO titles_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+  "CREATE TRIGGER titles_fts_delete AFTER DELETE ON titles BEGIN"
+  "  INSERT INTO titles_fts (titles_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "END;"
+  "CREATE TRIGGER titles_fts_update AFTER UPDATE ON titles BEGIN"
+  "  INSERT INTO titles_fts (titles_fts, rowid, text) VALUES ('delete', old.id, old.text);"
+  "  INSERT INTO titles_fts (rowid, text) VALUES (new.id, new.text);"
+  "END;"
+
+  /* type is KzRelationType's wire name, raw_type the provider's word,
+   * which may be one this build does not know. */
+  "CREATE TABLE relations ("
+  "  source_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,"
+  "  target_id INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,"
+  "  type      TEXT NOT NULL,"
+  "  raw_type  TEXT NOT NULL,"
+  "  position  INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (source_id, target_id, raw_type)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX relations_by_target ON relations (target_id);"
+
+  /* One id per site and entry; AniList links a few MAL ids to more than
+   * one entry, so the reverse lookup is an index, not a constraint. */
+  "CREATE TABLE external_ids ("
+  "  entry_id    INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,"
+  "  site        TEXT NOT NULL,"
+  "  external_id INTEGER NOT NULL,"
+  "  PRIMARY KEY (entry_id, site)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX external_ids_by_site ON external_ids (site, external_id);"
+
+  /* fetched_at: our clock, microseconds; updated_at: the provider's,
+   * unix seconds. */
+  "CREATE TABLE fetch_meta ("
+  "  entry_id   INTEGER PRIMARY KEY REFERENCES entries (id) ON DELETE CASCADE,"
+  "  fetched_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE INDEX fetch_meta_by_time ON fetch_meta (fetched_at);"
+
+  "CREATE TABLE franchises ("
+  "  key      TEXT PRIMARY KEY,"
+  "  root_id  INTEGER NOT NULL,"
+  "  saved_at INTEGER NOT NULL,"
+  "  complete INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1))"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE franchise_nodes ("
+  "  franchise_key TEXT NOT NULL REFERENCES franchises (key) ON DELETE CASCADE,"
+  "  position      INTEGER NOT NULL,"
+  "  entry_id      INTEGER NOT NULL REFERENCES entries (id) ON DELETE CASCADE,"
+  "  depth         INTEGER NOT NULL,"
+  "  PRIMARY KEY (franchise_key, position),"
+  "  UNIQUE (franchise_key, entry_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX franchise_nodes_by_entry ON franchise_nodes (entry_id);"
+  "CREATE TABLE franchise_edges ("
+  "  franchise_key TEXT NOT NULL REFERENCES franchises (key) ON DELETE CASCADE,"
+  "  position      INTEGER NOT NULL,"
+  "  from_id       INTEGER NOT NULL,"
+  "  to_id         INTEGER NOT NULL,"
+  "  type          TEXT NOT NULL,"
+  "  raw_type      TEXT NOT NULL,"
+  "  PRIMARY KEY (franchise_key, position)"
+  ") WITHOUT ROWID;";
+
+static const char * const migrations[] = {
+  schema_v1,
+};
+
+const char * const *
+_kz_store_get_migrations (guint *n_migrations)
+{
+  g_return_val_if_fail (n_migrations != NULL, NULL);
+
+  *n_migrations = G_N_ELEMENTS (migrations);
+  return migrations;
+}

@@ -62,6 +62,12 @@ gboolean    kz_store_get_fetch_info     (KzStore       *self,
                                          gint64         id,
                                          KzFetchInfo   *info,
                                          GError       **error);
+/* One query for all ids; the array is parallel to @ids, zeros where an
+ * id was never fetched in full. */
+GArray     *kz_store_get_fetch_infos    (KzStore       *self,
+                                         const gint64  *ids,
+                                         guint          n_ids,
+                                         GError       **error);
 GPtrArray  *kz_store_search             (KzStore       *self,
                                          const char    *text,
                                          guint          limit,
