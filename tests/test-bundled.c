@@ -12,15 +12,10 @@
 
 #include "kizuna-core.h"
 #include "kz-anilist-parser.h"
+#include "kz-bundled-private.h"
 
 /* 2026-11-01 00:00 UTC, what make-snapshot.py writes */
 #define GENERATED_AT G_GINT64_CONSTANT (1793491200)
-
-/* Defined in kz-bundled.c for these tests. */
-GPtrArray *_kz_bundled_load_snapshot (const char  *data,
-                                      gsize        length,
-                                      gint64      *generated_at,
-                                      GError     **error);
 
 /* The raw snapshot, as the tests read it independently of the parser. */
 typedef struct {

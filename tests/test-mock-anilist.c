@@ -946,6 +946,41 @@ test_fault_hang (Fixture       *fixture,
   g_assert_cmpint (abandoned->elapsed_us, <, 5 * G_TIME_SPAN_SECOND);
 }
 
+/* Clients that gave up on answers the mock still holds back (a hang, a
+ * latency longer than their timeout) are gone when the mock is disposed:
+ * disposing must end those answers without any warning. */
+static void
+test_dispose_abandoned (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(SoupSession) impatient = new_session (1);
+  g_autofree char *body = ids_body (fault_ids, G_N_ELEMENTS (fault_ids), 0, NULL);
+  g_autoptr(Reply) hung = NULL;
+  g_autoptr(Reply) delayed = NULL;
+  GLogLevelFlags fatal;
+
+  fatal = g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_HANG, 0);
+  hung = request_with (impatient, fixture->url, "POST", body);
+  g_assert_error (hung->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpuint (soup_message_get_status (hung->msg), ==, 200);
+
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_NONE, 0);
+  kz_mock_anilist_set_latency (fixture->mock, 30000);
+  delayed = request_with (impatient, fixture->url, "POST", body);
+  g_assert_error (delayed->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpuint (soup_message_get_status (delayed->msg), ==, SOUP_STATUS_NONE);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+
+  /* Both clients hung up; the mock has not yet looked at their sockets. */
+  g_clear_object (&impatient);
+  g_assert_finalize_object (g_steal_pointer (&fixture->mock));
+
+  run_for (100);
+  g_log_set_always_fatal (fatal);
+}
+
 static void
 test_fault_drop (Fixture       *fixture,
                  gconstpointer  user_data)
@@ -1197,6 +1232,7 @@ main (int   argc,
   ADD ("/kz/mock-anilist/fault/oversized", test_fault_oversized);
   ADD ("/kz/mock-anilist/fault/hang", test_fault_hang);
   ADD ("/kz/mock-anilist/fault/drop", test_fault_drop);
+  ADD ("/kz/mock-anilist/dispose/abandoned", test_dispose_abandoned);
   ADD ("/kz/mock-anilist/fault/count", test_fault_count);
   ADD ("/kz/mock-anilist/latency", test_latency);
   g_test_add_func ("/kz/mock-anilist/fault/names", test_fault_names);

@@ -150,7 +150,7 @@ static gint64
 largest_franchise_root (guint *n_reached)
 {
   g_autoptr(GPtrArray) entries = kz_bundled_load_entries (NULL);
-  g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   gint64 best_id = 0;
   guint best = 0;
 
@@ -654,6 +654,74 @@ test_search (Fixture       *fixture,
   g_assert_cmpuint (offline->len, >, 0);
 }
 
+static void
+count_refresh (guint    done,
+               guint    total,
+               gpointer user_data)
+{
+  GArray *calls = user_data;
+
+  g_assert_cmpuint (done, <=, total);
+  g_array_append_val (calls, done);
+}
+
+static void
+test_library_calls (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GArray) calls = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  KzStoreStats stats;
+  guint n_added, refreshed;
+
+  g_assert_true (kz_bundled_seed_store (fixture->store, &n_added, &error));
+
+  kz_relations_service_list_library_async (fixture->service, 0, 0, NULL, store_result, &result);
+  listed = kz_relations_service_list_library_finish (fixture->service, await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, n_added);
+
+  /* the seeded snapshot is weeks old: everything is due */
+  g_clear_object (&result);
+  kz_relations_service_get_library_stats_async (fixture->service, NULL, store_result, &result);
+  g_assert_true (kz_relations_service_get_library_stats_finish (fixture->service, await (&result), &stats, &error));
+  g_assert_cmpuint (stats.n_full_entries, ==, n_added);
+  g_assert_cmpuint (stats.n_stale, ==, n_added);
+  g_assert_cmpint (stats.file_size, >, 0);
+
+  g_clear_object (&result);
+  kz_relations_service_refresh_library_async (fixture->service, count_refresh, calls, NULL,
+                                              store_result, &result);
+  refreshed = kz_relations_service_refresh_library_finish (fixture->service, await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refreshed, ==, n_added);
+  /* 50 a request, in the background */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, (n_added + 49) / 50);
+  g_assert_cmpuint (calls->len, ==, 1 + (n_added + 49) / 50);
+  g_assert_cmpuint (g_array_index (calls, guint, calls->len - 1), ==, n_added);
+
+  /* nothing is due any more */
+  g_clear_object (&result);
+  kz_relations_service_refresh_library_async (fixture->service, NULL, NULL, NULL, store_result, &result);
+  refreshed = kz_relations_service_refresh_library_finish (fixture->service, await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refreshed, ==, 0);
+
+  /* an hour later only what is still airing is due */
+  fixture->now += 2 * KZ_USEC_PER_HOUR;
+  g_clear_object (&result);
+  kz_relations_service_get_library_stats_async (fixture->service, NULL, store_result, &result);
+  g_assert_true (kz_relations_service_get_library_stats_finish (fixture->service, await (&result), &stats, &error));
+  g_clear_object (&result);
+  kz_relations_service_refresh_library_async (fixture->service, NULL, NULL, NULL, store_result, &result);
+  refreshed = kz_relations_service_refresh_library_finish (fixture->service, await (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (refreshed, >, 0);
+  g_assert_cmpuint (refreshed, <, 10);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -673,6 +741,7 @@ main (int argc, char *argv[])
   ADD ("cancel", test_cancel);
   ADD ("progress", test_progress);
   ADD ("search", test_search);
+  ADD ("library-calls", test_library_calls);
 
   return g_test_run ();
 }

@@ -289,7 +289,11 @@ kz_cli_append_entry_details (GString         *out,
     add_field (fields, _("Format"), g_strdup (kz_format_to_label (kz_entry_get_format (entry))));
   if (kz_entry_get_status (entry) != KZ_STATUS_UNKNOWN)
     add_field (fields, _("Status"), g_strdup (kz_status_to_label (kz_entry_get_status (entry))));
-  if (episodes > 0 && duration > 0)
+  if (episodes == 1 && duration > 0)
+    add_field (fields, _("Episodes"),
+               g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "1 (%d minute)", "1 (%d minutes)", duration),
+                                duration));
+  else if (episodes > 0 && duration > 0)
     add_field (fields, _("Episodes"),
                g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d (%d minute each)", "%d (%d minutes each)", duration),
                                 episodes, duration));
@@ -925,4 +929,178 @@ kz_cli_json_to_string (JsonNode *node)
   json_generator_set_root (generator, node);
 
   return json_generator_to_data (generator, NULL);
+}
+
+/* Statistics */
+
+JsonNode *
+kz_cli_stats_to_json (KzCache            *cache,
+                      KzProvider         *provider,
+                      KzRelationsService *service)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  KzServiceStats service_stats = { 0 };
+
+  json_builder_begin_object (builder);
+
+  json_builder_set_member_name (builder, "cache");
+  json_builder_begin_object (builder);
+  for (guint tier = 0; tier < KZ_CACHE_N_TIERS; tier++)
+    {
+      KzCacheTierStats stats = { 0 };
+
+      if (cache != NULL)
+        kz_cache_get_stats (cache, tier, &stats);
+      json_builder_set_member_name (builder, kz_cache_tier_to_string (tier));
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "entries");
+      json_builder_add_int_value (builder, stats.entries);
+      json_builder_set_member_name (builder, "max_entries");
+      json_builder_add_int_value (builder, stats.max_entries);
+      json_builder_set_member_name (builder, "hits");
+      json_builder_add_int_value (builder, stats.hits);
+      json_builder_set_member_name (builder, "misses");
+      json_builder_add_int_value (builder, stats.misses);
+      json_builder_set_member_name (builder, "expired");
+      json_builder_add_int_value (builder, stats.expired);
+      json_builder_set_member_name (builder, "insertions");
+      json_builder_add_int_value (builder, stats.insertions);
+      json_builder_set_member_name (builder, "evictions");
+      json_builder_add_int_value (builder, stats.evictions);
+      json_builder_set_member_name (builder, "approx_bytes");
+      json_builder_add_int_value (builder, stats.approx_bytes);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_object (builder);
+
+  json_builder_set_member_name (builder, "provider");
+  if (provider != NULL)
+    {
+      KzProviderStats stats = { 0 };
+
+      kz_provider_get_stats (provider, &stats);
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, kz_provider_get_name (provider));
+      json_builder_set_member_name (builder, "requests_sent");
+      json_builder_add_int_value (builder, stats.requests_sent);
+      json_builder_set_member_name (builder, "rate_limited");
+      json_builder_add_int_value (builder, stats.rate_limited);
+      json_builder_set_member_name (builder, "failures");
+      json_builder_add_int_value (builder, stats.failures);
+      json_builder_set_member_name (builder, "wait_usec");
+      json_builder_add_int_value (builder, stats.wait_usec);
+      json_builder_set_member_name (builder, "last_error");
+      if (stats.last_error != NULL)
+        {
+          g_autofree char *clean = kz_cli_sanitize_line (stats.last_error);
+
+          json_builder_add_string_value (builder, clean);
+        }
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+      kz_provider_stats_clear (&stats);
+    }
+  else
+    json_builder_add_null_value (builder);
+
+  if (service != NULL)
+    kz_relations_service_get_stats (service, &service_stats);
+  json_builder_set_member_name (builder, "service");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "provider_fetches");
+  json_builder_add_int_value (builder, service_stats.provider_fetches);
+  json_builder_set_member_name (builder, "coalesced");
+  json_builder_add_int_value (builder, service_stats.coalesced);
+  json_builder_set_member_name (builder, "cache_hits");
+  json_builder_add_int_value (builder, service_stats.cache_hits);
+  json_builder_set_member_name (builder, "library_hits");
+  json_builder_add_int_value (builder, service_stats.library_hits);
+  json_builder_set_member_name (builder, "stale_returned");
+  json_builder_add_int_value (builder, service_stats.stale_returned);
+  json_builder_set_member_name (builder, "ingest");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "entries_in");
+  json_builder_add_int_value (builder, service_stats.ingest.entries_in);
+  json_builder_set_member_name (builder, "entries_dropped");
+  json_builder_add_int_value (builder, service_stats.ingest.entries_dropped);
+  json_builder_set_member_name (builder, "years_fixed");
+  json_builder_add_int_value (builder, service_stats.ingest.years_fixed);
+  json_builder_set_member_name (builder, "counts_fixed");
+  json_builder_add_int_value (builder, service_stats.ingest.counts_fixed);
+  json_builder_set_member_name (builder, "self_loops_removed");
+  json_builder_add_int_value (builder, service_stats.ingest.self_loops_removed);
+  json_builder_set_member_name (builder, "duplicate_edges_merged");
+  json_builder_add_int_value (builder, service_stats.ingest.duplicate_edges_merged);
+  json_builder_set_member_name (builder, "reverse_edges_added");
+  json_builder_add_int_value (builder, service_stats.ingest.reverse_edges_added);
+  json_builder_set_member_name (builder, "descriptions_cleaned");
+  json_builder_add_int_value (builder, service_stats.ingest.descriptions_cleaned);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+void
+kz_cli_append_stats (GString            *out,
+                     KzCache            *cache,
+                     KzProvider         *provider,
+                     KzRelationsService *service)
+{
+  KzServiceStats service_stats = { 0 };
+
+  g_string_append_printf (out, "%s\n", _("Cache:"));
+  for (guint tier = 0; tier < KZ_CACHE_N_TIERS; tier++)
+    {
+      KzCacheTierStats stats = { 0 };
+
+      if (cache != NULL)
+        kz_cache_get_stats (cache, tier, &stats);
+      g_string_append_printf (out, _("  %-10s %u/%u entries, %" G_GUINT64_FORMAT " hits, %" G_GUINT64_FORMAT " misses, "
+                                     "%" G_GUINT64_FORMAT " expired, %" G_GUINT64_FORMAT " insertions, "
+                                     "%" G_GUINT64_FORMAT " evictions, %" G_GSIZE_FORMAT " KiB\n"),
+                              kz_cache_tier_to_string (tier), stats.entries, stats.max_entries,
+                              stats.hits, stats.misses, stats.expired, stats.insertions,
+                              stats.evictions, (stats.approx_bytes + 1023) / 1024);
+    }
+
+  if (provider != NULL)
+    {
+      KzProviderStats stats = { 0 };
+
+      kz_provider_get_stats (provider, &stats);
+      g_string_append_printf (out, _("Provider %s: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " rate limited, "
+                                     "%" G_GUINT64_FORMAT " failures, %.1f s waiting\n"),
+                              kz_provider_get_name (provider), stats.requests_sent,
+                              stats.rate_limited, stats.failures,
+                              (double) stats.wait_usec / G_USEC_PER_SEC);
+      if (stats.last_error != NULL)
+        {
+          g_autofree char *clean = kz_cli_sanitize_line (stats.last_error);
+
+          g_string_append_printf (out, _("  last error: %s\n"), clean);
+        }
+      kz_provider_stats_clear (&stats);
+    }
+  else
+    g_string_append_printf (out, "%s\n", _("Provider: none (offline)"));
+
+  if (service != NULL)
+    kz_relations_service_get_stats (service, &service_stats);
+  g_string_append_printf (out, _("Service: %" G_GUINT64_FORMAT " provider fetches, %" G_GUINT64_FORMAT " coalesced, "
+                                 "%" G_GUINT64_FORMAT " cache hits, %" G_GUINT64_FORMAT " library hits, "
+                                 "%" G_GUINT64_FORMAT " stale\n"),
+                          service_stats.provider_fetches, service_stats.coalesced, service_stats.cache_hits,
+                          service_stats.library_hits, service_stats.stale_returned);
+  g_string_append_printf (out, _("Ingest: %u entries in, %u dropped, %u years fixed, %u counts fixed, "
+                                 "%u self-loops removed, %u duplicate edges merged, %u reverse edges added, "
+                                 "%u descriptions cleaned\n"),
+                          service_stats.ingest.entries_in, service_stats.ingest.entries_dropped,
+                          service_stats.ingest.years_fixed, service_stats.ingest.counts_fixed,
+                          service_stats.ingest.self_loops_removed, service_stats.ingest.duplicate_edges_merged,
+                          service_stats.ingest.reverse_edges_added, service_stats.ingest.descriptions_cleaned);
 }

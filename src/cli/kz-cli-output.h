@@ -75,4 +75,13 @@ JsonNode   *kz_cli_franchise_to_json      (KzFranchiseGraph        *graph,
                                            KzTitleLanguage          language);
 char       *kz_cli_json_to_string         (JsonNode          *node);
 
+/* Cache tiers, provider and service; provider and service may be NULL. */
+JsonNode   *kz_cli_stats_to_json          (KzCache            *cache,
+                                           KzProvider         *provider,
+                                           KzRelationsService *service);
+void        kz_cli_append_stats           (GString            *out,
+                                           KzCache            *cache,
+                                           KzProvider         *provider,
+                                           KzRelationsService *service);
+
 G_END_DECLS

@@ -171,173 +171,6 @@ usage_error (const char *message)
 
 /* Finishing */
 
-static JsonNode *
-stats_to_json (Cli *cli)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  KzServiceStats service = { 0 };
-
-  json_builder_begin_object (builder);
-
-  json_builder_set_member_name (builder, "cache");
-  json_builder_begin_object (builder);
-  for (guint tier = 0; tier < KZ_CACHE_N_TIERS; tier++)
-    {
-      KzCacheTierStats stats = { 0 };
-
-      if (cli->cache != NULL)
-        kz_cache_get_stats (cli->cache, tier, &stats);
-      json_builder_set_member_name (builder, kz_cache_tier_to_string (tier));
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "entries");
-      json_builder_add_int_value (builder, stats.entries);
-      json_builder_set_member_name (builder, "max_entries");
-      json_builder_add_int_value (builder, stats.max_entries);
-      json_builder_set_member_name (builder, "hits");
-      json_builder_add_int_value (builder, stats.hits);
-      json_builder_set_member_name (builder, "misses");
-      json_builder_add_int_value (builder, stats.misses);
-      json_builder_set_member_name (builder, "expired");
-      json_builder_add_int_value (builder, stats.expired);
-      json_builder_set_member_name (builder, "insertions");
-      json_builder_add_int_value (builder, stats.insertions);
-      json_builder_set_member_name (builder, "evictions");
-      json_builder_add_int_value (builder, stats.evictions);
-      json_builder_set_member_name (builder, "approx_bytes");
-      json_builder_add_int_value (builder, stats.approx_bytes);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_object (builder);
-
-  json_builder_set_member_name (builder, "provider");
-  if (cli->provider != NULL)
-    {
-      KzProviderStats stats = { 0 };
-
-      kz_provider_get_stats (cli->provider, &stats);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, kz_provider_get_name (cli->provider));
-      json_builder_set_member_name (builder, "requests_sent");
-      json_builder_add_int_value (builder, stats.requests_sent);
-      json_builder_set_member_name (builder, "rate_limited");
-      json_builder_add_int_value (builder, stats.rate_limited);
-      json_builder_set_member_name (builder, "failures");
-      json_builder_add_int_value (builder, stats.failures);
-      json_builder_set_member_name (builder, "wait_usec");
-      json_builder_add_int_value (builder, stats.wait_usec);
-      json_builder_set_member_name (builder, "last_error");
-      if (stats.last_error != NULL)
-        {
-          g_autofree char *clean = kz_cli_sanitize_line (stats.last_error);
-
-          json_builder_add_string_value (builder, clean);
-        }
-      else
-        json_builder_add_null_value (builder);
-      json_builder_end_object (builder);
-      kz_provider_stats_clear (&stats);
-    }
-  else
-    json_builder_add_null_value (builder);
-
-  if (cli->service != NULL)
-    kz_relations_service_get_stats (cli->service, &service);
-  json_builder_set_member_name (builder, "service");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "provider_fetches");
-  json_builder_add_int_value (builder, service.provider_fetches);
-  json_builder_set_member_name (builder, "coalesced");
-  json_builder_add_int_value (builder, service.coalesced);
-  json_builder_set_member_name (builder, "cache_hits");
-  json_builder_add_int_value (builder, service.cache_hits);
-  json_builder_set_member_name (builder, "library_hits");
-  json_builder_add_int_value (builder, service.library_hits);
-  json_builder_set_member_name (builder, "stale_returned");
-  json_builder_add_int_value (builder, service.stale_returned);
-  json_builder_set_member_name (builder, "ingest");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "entries_in");
-  json_builder_add_int_value (builder, service.ingest.entries_in);
-  json_builder_set_member_name (builder, "entries_dropped");
-  json_builder_add_int_value (builder, service.ingest.entries_dropped);
-  json_builder_set_member_name (builder, "years_fixed");
-  json_builder_add_int_value (builder, service.ingest.years_fixed);
-  json_builder_set_member_name (builder, "counts_fixed");
-  json_builder_add_int_value (builder, service.ingest.counts_fixed);
-  json_builder_set_member_name (builder, "self_loops_removed");
-  json_builder_add_int_value (builder, service.ingest.self_loops_removed);
-  json_builder_set_member_name (builder, "duplicate_edges_merged");
-  json_builder_add_int_value (builder, service.ingest.duplicate_edges_merged);
-  json_builder_set_member_name (builder, "reverse_edges_added");
-  json_builder_add_int_value (builder, service.ingest.reverse_edges_added);
-  json_builder_set_member_name (builder, "descriptions_cleaned");
-  json_builder_add_int_value (builder, service.ingest.descriptions_cleaned);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-
-  json_builder_end_object (builder);
-
-  return json_builder_get_root (builder);
-}
-
-static void
-print_stats_text (Cli *cli)
-{
-  KzServiceStats service = { 0 };
-
-  g_printerr ("%s\n", _("Cache:"));
-  for (guint tier = 0; tier < KZ_CACHE_N_TIERS; tier++)
-    {
-      KzCacheTierStats stats = { 0 };
-
-      if (cli->cache != NULL)
-        kz_cache_get_stats (cli->cache, tier, &stats);
-      g_printerr (_("  %-10s %u/%u entries, %" G_GUINT64_FORMAT " hits, %" G_GUINT64_FORMAT " misses, "
-                    "%" G_GUINT64_FORMAT " expired, %" G_GUINT64_FORMAT " insertions, "
-                    "%" G_GUINT64_FORMAT " evictions, %" G_GSIZE_FORMAT " KiB\n"),
-                  kz_cache_tier_to_string (tier), stats.entries, stats.max_entries,
-                  stats.hits, stats.misses, stats.expired, stats.insertions,
-                  stats.evictions, (stats.approx_bytes + 1023) / 1024);
-    }
-
-  if (cli->provider != NULL)
-    {
-      KzProviderStats stats = { 0 };
-
-      kz_provider_get_stats (cli->provider, &stats);
-      g_printerr (_("Provider %s: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " rate limited, "
-                    "%" G_GUINT64_FORMAT " failures, %.1f s waiting\n"),
-                  kz_provider_get_name (cli->provider), stats.requests_sent,
-                  stats.rate_limited, stats.failures,
-                  (double) stats.wait_usec / G_USEC_PER_SEC);
-      if (stats.last_error != NULL)
-        {
-          g_autofree char *clean = kz_cli_sanitize_line (stats.last_error);
-
-          g_printerr (_("  last error: %s\n"), clean);
-        }
-      kz_provider_stats_clear (&stats);
-    }
-  else
-    g_printerr ("%s\n", _("Provider: none (offline)"));
-
-  if (cli->service != NULL)
-    kz_relations_service_get_stats (cli->service, &service);
-  g_printerr (_("Service: %" G_GUINT64_FORMAT " provider fetches, %" G_GUINT64_FORMAT " coalesced, "
-                "%" G_GUINT64_FORMAT " cache hits, %" G_GUINT64_FORMAT " library hits, "
-                "%" G_GUINT64_FORMAT " stale\n"),
-              service.provider_fetches, service.coalesced, service.cache_hits,
-              service.library_hits, service.stale_returned);
-  g_printerr (_("Ingest: %u entries in, %u dropped, %u years fixed, %u counts fixed, "
-                "%u self-loops removed, %u duplicate edges merged, %u reverse edges added, "
-                "%u descriptions cleaned\n"),
-              service.ingest.entries_in, service.ingest.entries_dropped,
-              service.ingest.years_fixed, service.ingest.counts_fixed,
-              service.ingest.self_loops_removed, service.ingest.duplicate_edges_merged,
-              service.ingest.reverse_edges_added, service.ingest.descriptions_cleaned);
-}
-
 /* Writes what the command produced and stops the main loop. */
 static void
 finish (Cli *cli,
@@ -356,7 +189,7 @@ finish (Cli *cli,
       if (cli->stats && JSON_NODE_HOLDS_OBJECT (cli->json_out))
         {
           JsonObject *object = json_node_get_object (cli->json_out);
-          g_autoptr(JsonNode) stats = stats_to_json (cli);
+          g_autoptr(JsonNode) stats = kz_cli_stats_to_json (cli->cache, cli->provider, cli->service);
           JsonObject *existing = NULL;
 
           if (json_object_has_member (object, "stats"))
@@ -386,7 +219,12 @@ finish (Cli *cli,
     }
 
   if (cli->stats && !cli->json)
-    print_stats_text (cli);
+    {
+      g_autoptr(GString) stats = g_string_new (NULL);
+
+      kz_cli_append_stats (stats, cli->cache, cli->provider, cli->service);
+      g_printerr ("%s", stats->str);
+    }
 
   g_main_loop_quit (cli->loop);
 }

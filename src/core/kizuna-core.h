@@ -9,6 +9,7 @@
 #include "kz-bundled.h"
 #include "kz-cache.h"
 #include "kz-clock.h"
+#include "kz-cover-cache.h"
 #include "kz-entry.h"
 #include "kz-enums.h"
 #include "kz-franchise-graph.h"

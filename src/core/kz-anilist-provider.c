@@ -1,4 +1,8 @@
-/* kz-anilist-provider.c
+/* kz-anilist-provider.c: AniList as a KzProvider
+ *
+ * The object, its settings and statistics, and the operations behind
+ * fetch and search: ids are split into pages here, and each page is sent
+ * by kz-anilist-request.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,44 +11,17 @@
 
 #include "config.h"
 
+#include "kz-anilist-provider.h"
+
 #include <libsoup/soup.h>
 
-#include "kz-anilist-provider.h"
-#include "kz-anilist-parser.h"
+#include "kz-anilist-provider-private.h"
 #include "kz-anilist-query.h"
 
 #define DEFAULT_TIMEOUT_SECONDS    20
 #define DEFAULT_MAX_RESPONSE_SIZE  ((gsize) 8 * 1024 * 1024)
 #define DEFAULT_MAX_RETRY_WAIT     65
-#define MAX_RATE_LIMIT_RETRIES     3
-/* AniList's rate-limit window, used when a 429 says nothing more */
-#define RATE_LIMIT_WINDOW_SECONDS  60
-#define READ_CHUNK_SIZE            (64 * 1024)
-/* No sane server asks for more; keeps the arithmetic in range */
-#define MAX_PAUSE_SECONDS          (24 * 60 * 60)
 #define USER_AGENT                 PACKAGE_NAME "/" PACKAGE_VERSION " (+" PACKAGE_URL ")"
-
-struct _KzAniListProvider
-{
-  GObject        parent_instance;
-
-  char          *endpoint;
-  GUri          *uri;
-  KzRateLimiter *limiter;
-  SoupSession   *session;
-
-  /* GCancellable of every operation in flight, cancelled on dispose */
-  GHashTable    *operations;
-
-  gsize          max_response_size;
-  guint          max_retry_wait;
-  guint          timeout;
-
-  guint64        requests_sent;
-  guint64        rate_limited;
-  guint64        failures;
-  char          *last_error;
-};
 
 static void kz_anilist_provider_iface_init (KzProviderInterface *iface);
 
@@ -52,41 +29,10 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (KzAniListProvider, kz_anilist_provider, G_TYPE_OB
                                G_IMPLEMENT_INTERFACE (KZ_TYPE_PROVIDER,
                                                       kz_anilist_provider_iface_init))
 
-/* One fetch or search. Its batches run side by side and share one
- * cancellable, so that the first failure stops the others. */
-typedef struct {
-  GCancellable *cancellable;
-  GSource      *caller_cancelled;
-  GPtrArray    *entries;
-  GError       *error;
-  KzPriority    priority;
-  guint         n_pending;
-} Operation;
-
-/* One request body, sent (and re-sent after a 429) until it succeeds,
- * is split in two, or fails. */
-typedef struct {
-  GTask        *operation;
-  gint64       *ids;          /* NULL for a search */
-  guint         n_ids;
-  GBytes       *body;
-  guint         n_rate_retries;
-  SoupMessage  *message;
-  GInputStream *stream;
-  GByteArray   *received;
-} Batch;
-
-typedef struct {
-  guint   status;
-  GBytes *body;
-} ParseData;
-
-static void batch_start (Batch *batch);
-
 static void
 operation_free (gpointer data)
 {
-  Operation *op = data;
+  KzAniListOperation *op = data;
 
   if (op->caller_cancelled != NULL)
     {
@@ -99,72 +45,11 @@ operation_free (gpointer data)
   g_free (op);
 }
 
-static void
-parse_data_free (gpointer data)
-{
-  ParseData *parse = data;
-
-  g_clear_pointer (&parse->body, g_bytes_unref);
-  g_free (parse);
-}
-
-static void
-batch_reset_transfer (Batch *batch)
-{
-  if (batch->stream != NULL)
-    {
-      /* Asynchronous: closing a body that was not read to the end would
-       * otherwise skip the rest of it with blocking reads. */
-      if (!g_input_stream_is_closed (batch->stream))
-        g_input_stream_close_async (batch->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-      g_clear_object (&batch->stream);
-    }
-  g_clear_object (&batch->message);
-  g_clear_pointer (&batch->received, g_byte_array_unref);
-}
-
-static void
-batch_free (Batch *batch)
-{
-  batch_reset_transfer (batch);
-  g_clear_object (&batch->operation);
-  g_clear_pointer (&batch->body, g_bytes_unref);
-  g_free (batch->ids);
-  g_free (batch);
-}
-
-static Batch *
-batch_new_for_ids (GTask        *operation,
-                   const gint64 *ids,
-                   guint         n_ids)
-{
-  Batch *batch = g_new0 (Batch, 1);
-
-  batch->operation = g_object_ref (operation);
-  batch->ids = g_memdup2 (ids, sizeof *ids * n_ids);
-  batch->n_ids = n_ids;
-  batch->body = kz_anilist_query_by_ids (ids, n_ids);
-
-  return batch;
-}
-
-static Operation *
-batch_get_operation (Batch *batch)
-{
-  return g_task_get_task_data (batch->operation);
-}
-
-static KzAniListProvider *
-batch_get_provider (Batch *batch)
-{
-  return g_task_get_source_object (batch->operation);
-}
-
-static void
-operation_complete (GTask *task)
+void
+_kz_anilist_operation_complete (GTask *task)
 {
   KzAniListProvider *self = g_task_get_source_object (task);
-  Operation *op = g_task_get_task_data (task);
+  KzAniListOperation *op = g_task_get_task_data (task);
 
   g_hash_table_remove (self->operations, op->cancellable);
   if (op->caller_cancelled != NULL)
@@ -191,422 +76,6 @@ operation_complete (GTask *task)
     }
 }
 
-/* The batch is done with, successfully or not. */
-static void
-batch_finish (Batch *batch)
-{
-  g_autoptr(GTask) task = g_object_ref (batch->operation);
-  Operation *op = batch_get_operation (batch);
-
-  batch_free (batch);
-
-  g_assert (op->n_pending > 0);
-  if (--op->n_pending == 0)
-    operation_complete (task);
-}
-
-static void
-batch_fail (Batch  *batch,
-            GError *error)
-{
-  Operation *op = batch_get_operation (batch);
-
-  if (op->error == NULL)
-    op->error = error;
-  else
-    g_error_free (error);
-
-  /* Stops the other batches, and this one's transfer */
-  g_cancellable_cancel (op->cancellable);
-  batch_finish (batch);
-}
-
-static GError *
-transport_error (KzAniListProvider *self,
-                 GError            *error)
-{
-  GError *mapped;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return error;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    mapped = g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_TIMEOUT,
-                          "AniList did not answer within %u s", self->timeout);
-  else
-    mapped = g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NETWORK,
-                          "Cannot reach AniList at %s: %s",
-                          self->endpoint, error->message);
-
-  g_error_free (error);
-  return mapped;
-}
-
-static GError *
-too_large_error (KzAniListProvider *self)
-{
-  g_autofree char *limit = g_format_size (self->max_response_size);
-
-  return g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_TOO_LARGE,
-                      "AniList's answer is larger than the %s limit", limit);
-}
-
-static GError *
-rate_limited_error (gint64 seconds)
-{
-  return g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED,
-                      "AniList is rate limiting requests; retry in %" G_GINT64_FORMAT " s",
-                      seconds);
-}
-
-static gboolean
-parse_seconds (const char *text,
-               gint64     *out)
-{
-  return text != NULL &&
-         g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out, NULL);
-}
-
-/* How long a 429 asks us to wait: Retry-After (seconds or a date), else
- * X-RateLimit-Reset (Unix time), else AniList's one-minute window. */
-static gint64
-rate_limit_wait_seconds (SoupMessage *message)
-{
-  SoupMessageHeaders *headers;
-  const char *retry_after;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 value;
-
-  if (message == NULL)
-    return RATE_LIMIT_WINDOW_SECONDS;
-
-  headers = soup_message_get_response_headers (message);
-  retry_after = soup_message_headers_get_one (headers, "Retry-After");
-
-  if (parse_seconds (retry_after, &value))
-    return MAX (value, 1);
-
-  if (retry_after != NULL)
-    {
-      g_autoptr(GDateTime) date = soup_date_time_new_from_http_string (retry_after);
-
-      if (date != NULL)
-        return MAX (g_date_time_to_unix (date) - now, 1);
-    }
-
-  if (parse_seconds (soup_message_headers_get_one (headers, "X-RateLimit-Reset"), &value))
-    return MAX (value - now, 1);
-
-  return RATE_LIMIT_WINDOW_SECONDS;
-}
-
-static void
-provider_pause (KzAniListProvider *self,
-                gint64             seconds)
-{
-  seconds = CLAMP (seconds, 0, MAX_PAUSE_SECONDS);
-
-  if (self->limiter != NULL)
-    kz_rate_limiter_pause_until (self->limiter,
-                                 g_get_monotonic_time () + seconds * G_USEC_PER_SEC);
-}
-
-/* A 429: the whole queue waits, then this batch goes again. */
-static void
-batch_rate_limited (Batch *batch)
-{
-  KzAniListProvider *self = batch_get_provider (batch);
-  gint64 wait = rate_limit_wait_seconds (batch->message);
-
-  wait = CLAMP (wait, 1, MAX_PAUSE_SECONDS);
-  self->rate_limited++;
-  provider_pause (self, wait);
-
-  if (wait > self->max_retry_wait || batch->n_rate_retries >= MAX_RATE_LIMIT_RETRIES)
-    {
-      batch_fail (batch, rate_limited_error (wait));
-      return;
-    }
-
-  g_debug ("Rate limited; retrying in %" G_GINT64_FORMAT " s (attempt %u)",
-           wait, batch->n_rate_retries + 2);
-
-  batch->n_rate_retries++;
-  batch_reset_transfer (batch);
-  batch_start (batch);
-}
-
-/* Too complex a query: two halves are cheaper. */
-static void
-batch_split (Batch *batch)
-{
-  Operation *op = batch_get_operation (batch);
-  guint half = batch->n_ids / 2;
-  Batch *first = batch_new_for_ids (batch->operation, batch->ids, half);
-  Batch *second = batch_new_for_ids (batch->operation, batch->ids + half, batch->n_ids - half);
-
-  g_debug ("Query too complex for %u ids; splitting", batch->n_ids);
-
-  op->n_pending += 2;
-  batch_start (first);
-  batch_start (second);
-  batch_finish (batch);
-}
-
-/* Before AniList cuts us off, not after. */
-static void
-note_remaining_requests (KzAniListProvider *self,
-                         SoupMessage       *message)
-{
-  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
-  gint64 remaining;
-  gint64 reset;
-  gint64 wait = RATE_LIMIT_WINDOW_SECONDS;
-
-  if (!parse_seconds (soup_message_headers_get_one (headers, "X-RateLimit-Remaining"), &remaining) ||
-      remaining > 0)
-    return;
-
-  if (parse_seconds (soup_message_headers_get_one (headers, "X-RateLimit-Reset"), &reset))
-    wait = reset - g_get_real_time () / G_USEC_PER_SEC;
-
-  wait = CLAMP (wait, 1, (gint64) self->max_retry_wait);
-  g_debug ("No requests left in this window; pausing for %" G_GINT64_FORMAT " s", wait);
-  provider_pause (self, wait);
-}
-
-static void
-parse_in_thread (GTask        *task,
-                 gpointer      source_object,
-                 gpointer      task_data,
-                 GCancellable *cancellable)
-{
-  ParseData *parse = task_data;
-  g_autoptr(GError) error = NULL;
-  GPtrArray *entries;
-  const char *text;
-  gsize length = 0;
-
-  text = g_bytes_get_data (parse->body, &length);
-  entries = kz_anilist_parse_response (parse->status, text ? text : "", length, &error);
-
-  if (entries != NULL)
-    g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
-  else if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_new_error (task, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                             "AniList sent an answer Kizuna cannot read");
-}
-
-static void
-on_parsed (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  Batch *batch = user_data;
-  Operation *op = batch_get_operation (batch);
-  g_autoptr(GPtrArray) entries = NULL;
-  GError *error = NULL;
-
-  entries = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (entries == NULL)
-    {
-      if (g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED))
-        {
-          g_error_free (error);
-          batch_rate_limited (batch);
-        }
-      else if (g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_COMPLEXITY) &&
-               batch->n_ids > 1)
-        {
-          g_error_free (error);
-          batch_split (batch);
-        }
-      else
-        {
-          batch_fail (batch, error);
-        }
-      return;
-    }
-
-  for (guint i = 0; i < entries->len; i++)
-    g_ptr_array_add (op->entries, g_object_ref (g_ptr_array_index (entries, i)));
-
-  batch_finish (batch);
-}
-
-/* The whole body is in: JSON is parsed off the main thread. */
-static void
-batch_received (Batch *batch)
-{
-  KzAniListProvider *self = batch_get_provider (batch);
-  Operation *op = batch_get_operation (batch);
-  g_autoptr(GTask) task = NULL;
-  ParseData *parse;
-  guint status = soup_message_get_status (batch->message);
-
-  note_remaining_requests (self, batch->message);
-
-  /* Too Many Requests (libsoup has no name for it) */
-  if (status == 429)
-    {
-      batch_rate_limited (batch);
-      return;
-    }
-
-  parse = g_new0 (ParseData, 1);
-  parse->status = status;
-  parse->body = g_byte_array_free_to_bytes (g_steal_pointer (&batch->received));
-
-  task = g_task_new (NULL, op->cancellable, on_parsed, batch);
-  g_task_set_source_tag (task, batch_received);
-  g_task_set_task_data (task, parse, parse_data_free);
-  g_task_run_in_thread (task, parse_in_thread);
-}
-
-static void batch_read_next (Batch *batch);
-
-static void
-on_read (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Batch *batch = user_data;
-  KzAniListProvider *self = batch_get_provider (batch);
-  g_autoptr(GBytes) bytes = NULL;
-  GError *error = NULL;
-  gsize size;
-
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (object), result, &error);
-  if (bytes == NULL)
-    {
-      batch_fail (batch, transport_error (self, error));
-      return;
-    }
-
-  size = g_bytes_get_size (bytes);
-  if (size == 0)
-    {
-      batch_received (batch);
-      return;
-    }
-
-  if (size > self->max_response_size - MIN (batch->received->len, self->max_response_size))
-    {
-      batch_fail (batch, too_large_error (self));
-      return;
-    }
-
-  g_byte_array_append (batch->received, g_bytes_get_data (bytes, NULL), size);
-  batch_read_next (batch);
-}
-
-static void
-batch_read_next (Batch *batch)
-{
-  Operation *op = batch_get_operation (batch);
-
-  g_input_stream_read_bytes_async (batch->stream, READ_CHUNK_SIZE, G_PRIORITY_DEFAULT,
-                                   op->cancellable, on_read, batch);
-}
-
-static void
-on_sent (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  Batch *batch = user_data;
-  KzAniListProvider *self = batch_get_provider (batch);
-  SoupMessageHeaders *headers;
-  GError *error = NULL;
-
-  batch->stream = soup_session_send_finish (SOUP_SESSION (object), result, &error);
-  if (batch->stream == NULL)
-    {
-      batch_fail (batch, transport_error (self, error));
-      return;
-    }
-
-  headers = soup_message_get_response_headers (batch->message);
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
-      soup_message_headers_get_content_length (headers) > (goffset) MIN (self->max_response_size, G_MAXINT64))
-    {
-      batch_fail (batch, too_large_error (self));
-      return;
-    }
-
-  batch->received = g_byte_array_new ();
-  batch_read_next (batch);
-}
-
-static void
-batch_send (Batch *batch)
-{
-  KzAniListProvider *self = batch_get_provider (batch);
-  Operation *op = batch_get_operation (batch);
-  SoupMessageHeaders *headers;
-
-  batch->message = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
-  /* A redirect could lead off the endpoint that was checked */
-  soup_message_add_flags (batch->message, SOUP_MESSAGE_NO_REDIRECT);
-
-  headers = soup_message_get_request_headers (batch->message);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  /* AniList has refused requests without a Referer */
-  soup_message_headers_replace (headers, "Referer", PACKAGE_URL);
-  soup_message_set_request_body_from_bytes (batch->message, "application/json", batch->body);
-
-  self->requests_sent++;
-  soup_session_send_async (self->session, batch->message, G_PRIORITY_DEFAULT,
-                           op->cancellable, on_sent, batch);
-}
-
-static void
-on_token (GObject      *object,
-          GAsyncResult *result,
-          gpointer      user_data)
-{
-  Batch *batch = user_data;
-  Operation *op = batch_get_operation (batch);
-  GError *error = NULL;
-
-  if (!kz_rate_limiter_acquire_finish (KZ_RATE_LIMITER (object), result, &error) ||
-      g_cancellable_set_error_if_cancelled (op->cancellable, &error))
-    {
-      batch_fail (batch, error);
-      return;
-    }
-
-  batch_send (batch);
-}
-
-static void
-batch_start (Batch *batch)
-{
-  KzAniListProvider *self = batch_get_provider (batch);
-  Operation *op = batch_get_operation (batch);
-  GError *error = NULL;
-  gint64 paused_for;
-
-  if (g_cancellable_set_error_if_cancelled (op->cancellable, &error))
-    {
-      batch_fail (batch, error);
-      return;
-    }
-
-  /* Do not queue behind a pause longer than anyone would wait */
-  paused_for = kz_rate_limiter_get_paused_until (self->limiter) - g_get_monotonic_time ();
-  if (paused_for > (gint64) self->max_retry_wait * G_USEC_PER_SEC)
-    {
-      batch_fail (batch, rate_limited_error ((paused_for + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
-      return;
-    }
-
-  kz_rate_limiter_acquire_async (self->limiter, op->priority, op->cancellable, on_token, batch);
-}
-
 static gboolean
 on_caller_cancelled (GCancellable *cancellable,
                      gpointer      user_data)
@@ -623,7 +92,7 @@ operation_new (KzAniListProvider   *self,
                gpointer             user_data)
 {
   GTask *task = g_task_new (self, cancellable, callback, user_data);
-  Operation *op = g_new0 (Operation, 1);
+  KzAniListOperation *op = g_new0 (KzAniListOperation, 1);
 
   op->cancellable = g_cancellable_new ();
   op->entries = g_ptr_array_new_with_free_func (g_object_unref);
@@ -646,16 +115,6 @@ operation_new (KzAniListProvider   *self,
   return task;
 }
 
-static void
-operation_start (GTask *task,
-                 Batch *batch)
-{
-  Operation *op = g_task_get_task_data (task);
-
-  op->n_pending++;
-  batch_start (batch);
-}
-
 static const char *
 kz_anilist_provider_get_name (KzProvider *provider)
 {
@@ -675,7 +134,7 @@ kz_anilist_provider_fetch_async (KzProvider          *provider,
   g_autoptr(GTask) task = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) unique = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
-  Operation *op;
+  KzAniListOperation *op;
 
   task = operation_new (self, priority, cancellable, callback, user_data);
   g_task_set_source_tag (task, kz_anilist_provider_fetch_async);
@@ -691,7 +150,7 @@ kz_anilist_provider_fetch_async (KzProvider          *provider,
 
   if (unique->len == 0)
     {
-      operation_complete (task);
+      _kz_anilist_operation_complete (task);
       return;
     }
 
@@ -702,10 +161,10 @@ kz_anilist_provider_fetch_async (KzProvider          *provider,
     {
       guint n = MIN (unique->len - start, KZ_ANILIST_MAX_PER_PAGE);
 
-      operation_start (task, batch_new_for_ids (task, &g_array_index (unique, gint64, start), n));
+      _kz_anilist_request_start_for_ids (task, &g_array_index (unique, gint64, start), n);
     }
   if (--op->n_pending == 0)
-    operation_complete (task);
+    _kz_anilist_operation_complete (task);
 }
 
 static GPtrArray *
@@ -729,16 +188,13 @@ kz_anilist_provider_search_async (KzProvider          *provider,
 {
   KzAniListProvider *self = KZ_ANILIST_PROVIDER (provider);
   g_autoptr(GTask) task = NULL;
-  Batch *batch;
+  g_autoptr(GBytes) body = NULL;
 
   task = operation_new (self, KZ_PRIORITY_USER, cancellable, callback, user_data);
   g_task_set_source_tag (task, kz_anilist_provider_search_async);
 
-  batch = g_new0 (Batch, 1);
-  batch->operation = g_object_ref (task);
-  batch->body = kz_anilist_query_search (text, CLAMP (limit, 1, KZ_ANILIST_MAX_PER_PAGE));
-
-  operation_start (task, batch);
+  body = kz_anilist_query_search (text, CLAMP (limit, 1, KZ_ANILIST_MAX_PER_PAGE));
+  _kz_anilist_request_start_search (task, body);
 }
 
 static GPtrArray *

@@ -11,10 +11,6 @@
 #include "kz-entry-private.h"
 #include "kz-entry-resolver.h"
 
-/* What a peer desktop tracker does: a finished series changes rarely,
- * an airing one weekly or faster. */
-#define FINISHED_MAX_AGE (7 * KZ_USEC_PER_DAY)
-#define AIRING_MAX_AGE   (KZ_USEC_PER_HOUR)
 
 typedef struct {
   KzResolveContext  context;
@@ -48,14 +44,14 @@ _kz_entry_is_fresh (KzEntry *entry,
     {
     case KZ_STATUS_FINISHED:
     case KZ_STATUS_CANCELLED:
-      max_age = FINISHED_MAX_AGE;
+      max_age = KZ_FINISHED_MAX_AGE;
       break;
     case KZ_STATUS_UNKNOWN:
     case KZ_STATUS_RELEASING:
     case KZ_STATUS_NOT_YET_RELEASED:
     case KZ_STATUS_HIATUS:
     default:
-      max_age = AIRING_MAX_AGE;
+      max_age = KZ_AIRING_MAX_AGE;
       break;
     }
 

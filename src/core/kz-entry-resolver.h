@@ -6,12 +6,18 @@
 
 #pragma once
 
+#include "kz-clock.h"
 #include "kz-ingest.h"
 #include "kz-provider.h"
 #include "kz-relations-service.h"
 #include "kz-store.h"
 
 G_BEGIN_DECLS
+
+/* What a peer desktop tracker does: a finished series changes rarely,
+ * an airing one weekly or faster. */
+#define KZ_FINISHED_MAX_AGE (7 * KZ_USEC_PER_DAY)
+#define KZ_AIRING_MAX_AGE   (KZ_USEC_PER_HOUR)
 
 typedef struct {
   KzStore      *store;

@@ -15,4 +15,8 @@ G_BEGIN_DECLS
 void _kz_relations_service_set_batch_size (KzRelationsService *self,
                                            guint               batch_size);
 
+gint64 _kz_relations_service_now          (KzRelationsService   *self);
+void   _kz_relations_service_add_ingest   (KzRelationsService   *self,
+                                           const KzIngestReport *report);
+
 G_END_DECLS

@@ -71,10 +71,21 @@ return_outcome (GTask         *task,
   _kz_task_return_result (task, g_object_ref (value), g_object_unref, flags);
 }
 
-static gint64
-now (KzRelationsService *self)
+gint64
+_kz_relations_service_now (KzRelationsService *self)
 {
   return self->clock (self->clock_data);
+}
+
+#define now(self) _kz_relations_service_now (self)
+
+void
+_kz_relations_service_add_ingest (KzRelationsService   *self,
+                                  const KzIngestReport *report)
+{
+  g_mutex_lock (&self->stats_lock);
+  kz_ingest_report_add (&self->stats.ingest, report);
+  g_mutex_unlock (&self->stats_lock);
 }
 
 static void
@@ -188,6 +199,38 @@ answer_from_cache (KzRelationsService *self,
   count (self, &self->stats.cache_hits);
   return_outcome (task, value, KZ_RESULT_FROM_CACHE);
   return TRUE;
+}
+
+/* Starts a public call: answers it from the cache, or joins it to the
+ * same request in flight (NULL for both), or returns a new operation for
+ * the caller to run. */
+static Operation *
+begin_request (KzRelationsService  *self,
+               gpointer             source_tag,
+               KzCacheTier          tier,
+               const char          *cache_key,
+               gint64               id,
+               KzFetchFlags         flags,
+               GCancellable        *cancellable,
+               GAsyncReadyCallback  callback,
+               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *op_key = NULL;
+  Operation *op;
+
+  g_task_set_source_tag (task, source_tag);
+  if (answer_from_cache (self, tier, cache_key, flags, task))
+    return NULL;
+
+  op_key = g_strdup_printf ("%s:%s:%x", kz_cache_tier_to_string (tier), cache_key, flags);
+  if (!(op = start_operation (self, op_key, task, flags)))
+    return NULL;
+
+  op->id = id;
+  op->cache_key = g_strdup (cache_key);
+
+  return op;
 }
 
 /* GObject */
@@ -375,28 +418,18 @@ kz_relations_service_get_basic_async (KzRelationsService  *self,
                                       GAsyncReadyCallback  callback,
                                       gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *op_key = NULL;
   KzResolveContext context;
   Operation *op;
 
   g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
   g_return_if_fail (id > 0);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kz_relations_service_get_basic_async);
-
   key = id_key (id);
-  if (answer_from_cache (self, KZ_CACHE_TIER_BASIC, key, flags, task))
+  if (!(op = begin_request (self, kz_relations_service_get_basic_async, KZ_CACHE_TIER_BASIC,
+                            key, id, flags, cancellable, callback, user_data)))
     return;
 
-  op_key = g_strdup_printf ("basic:%s:%x", key, flags);
-  if (!(op = start_operation (self, op_key, task, flags)))
-    return;
-
-  op->id = id;
-  op->cache_key = g_steal_pointer (&key);
   context = resolve_context (op);
   _kz_entry_resolver_run_async (&context, &id, 1, op->cancellable, basic_resolved, op);
 }
@@ -504,27 +537,17 @@ kz_relations_service_get_detailed_async (KzRelationsService  *self,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *op_key = NULL;
   Operation *op;
 
   g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
   g_return_if_fail (id > 0);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kz_relations_service_get_detailed_async);
-
   key = id_key (id);
-  if (answer_from_cache (self, KZ_CACHE_TIER_DETAILED, key, flags, task))
+  if (!(op = begin_request (self, kz_relations_service_get_detailed_async, KZ_CACHE_TIER_DETAILED,
+                            key, id, flags, cancellable, callback, user_data)))
     return;
 
-  op_key = g_strdup_printf ("detailed:%s:%x", key, flags);
-  if (!(op = start_operation (self, op_key, task, flags)))
-    return;
-
-  op->id = id;
-  op->cache_key = g_steal_pointer (&key);
   kz_relations_service_get_basic_async (self, id, flags, op->cancellable, detailed_root_done, op);
 }
 
@@ -689,9 +712,7 @@ kz_relations_service_get_franchise_async (KzRelationsService       *self,
                                           GAsyncReadyCallback       callback,
                                           gpointer                  user_data)
 {
-  g_autoptr(GTask) task = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *op_key = NULL;
   KzFranchiseOptions defaults;
   Operation *op;
 
@@ -704,19 +725,11 @@ kz_relations_service_get_franchise_async (KzRelationsService       *self,
       options = &defaults;
     }
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kz_relations_service_get_franchise_async);
-
   key = kz_franchise_options_to_key (options, id);
-  if (answer_from_cache (self, KZ_CACHE_TIER_FRANCHISE, key, flags, task))
+  if (!(op = begin_request (self, kz_relations_service_get_franchise_async, KZ_CACHE_TIER_FRANCHISE,
+                            key, id, flags, cancellable, callback, user_data)))
     return;
 
-  op_key = g_strdup_printf ("franchise:%s:%x", key, flags);
-  if (!(op = start_operation (self, op_key, task, flags)))
-    return;
-
-  op->id = id;
-  op->cache_key = g_steal_pointer (&key);
   op->options = *options;
   op->progress = progress;
   op->progress_data = progress_data;
@@ -742,134 +755,4 @@ kz_relations_service_get_franchise_finish (KzRelationsService  *self,
 {
   g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
   return _kz_task_propagate_result (result, kz_relations_service_get_franchise_async, result_flags, error);
-}
-
-/* Search */
-
-typedef struct {
-  char         *text;
-  guint         limit;
-  GPtrArray    *entries;      /* from the provider, to be saved */
-  KzResultFlags flags;
-  gint64        now;
-} SearchData;
-
-static void
-search_data_free (gpointer data)
-{
-  SearchData *search = data;
-
-  g_free (search->text);
-  g_clear_pointer (&search->entries, g_ptr_array_unref);
-  g_free (search);
-}
-
-static void
-search_library_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  KzRelationsService *self = source_object;
-  SearchData *search = task_data;
-  GError *error = NULL;
-  GPtrArray *entries;
-
-  if (search->entries != NULL)
-    {
-      KzIngestReport report = { 0 };
-
-      kz_ingest_normalise (search->entries, &report);
-      g_mutex_lock (&self->stats_lock);
-      kz_ingest_report_add (&self->stats.ingest, &report);
-      g_mutex_unlock (&self->stats_lock);
-
-      if (!kz_store_upsert_entries (self->store, search->entries, search->now, &error))
-        {
-          g_warning ("Could not save search results: %s", error->message);
-          g_clear_error (&error);
-        }
-      entries = g_ptr_array_ref (search->entries);
-    }
-  else if (!(entries = kz_store_search (self->store, search->text, search->limit, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  _kz_task_return_result (task, entries, (GDestroyNotify)g_ptr_array_unref, search->flags);
-}
-
-static void
-search_provider_done (GObject      *object,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  SearchData *search = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  search->entries = kz_provider_search_finish (KZ_PROVIDER (object), result, &error);
-  if (search->entries != NULL)
-    {
-      search->flags = KZ_RESULT_FROM_PROVIDER;
-    }
-  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  else
-    {
-      g_debug ("Search failed, using the library: %s", error->message);
-      search->flags = KZ_RESULT_FROM_LIBRARY | KZ_RESULT_STALE;
-    }
-
-  g_task_run_in_thread (task, search_library_thread);
-}
-
-void
-kz_relations_service_search_async (KzRelationsService  *self,
-                                   const char          *text,
-                                   guint                limit,
-                                   KzFetchFlags         flags,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  SearchData *search;
-
-  g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
-  g_return_if_fail (text != NULL);
-
-  search = g_new0 (SearchData, 1);
-  search->text = g_strdup (text);
-  search->limit = CLAMP (limit, 1, 50);
-  search->now = now (self);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kz_relations_service_search_async);
-  g_task_set_task_data (task, search, search_data_free);
-
-  if (self->provider == NULL || (flags & KZ_FETCH_OFFLINE))
-    {
-      search->flags = KZ_RESULT_FROM_LIBRARY;
-      g_task_run_in_thread (task, search_library_thread);
-      return;
-    }
-
-  kz_provider_search_async (self->provider, text, search->limit, cancellable,
-                            search_provider_done, g_steal_pointer (&task));
-}
-
-GPtrArray *
-kz_relations_service_search_finish (KzRelationsService  *self,
-                                    GAsyncResult        *result,
-                                    KzResultFlags       *result_flags,
-                                    GError             **error)
-{
-  g_return_val_if_fail (KZ_IS_RELATIONS_SERVICE (self), NULL);
-
-  return _kz_task_propagate_result (result, kz_relations_service_search_async, result_flags, error);
 }

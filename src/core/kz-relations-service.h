@@ -130,4 +130,40 @@ GPtrArray          *kz_relations_service_search_finish       (KzRelationsService
                                                               KzResultFlags       *result_flags,
                                                               GError             **error);
 
+/* The library, read off the main thread */
+void                kz_relations_service_list_library_async  (KzRelationsService  *self,
+                                                              guint                offset,
+                                                              guint                limit,
+                                                              GCancellable        *cancellable,
+                                                              GAsyncReadyCallback  callback,
+                                                              gpointer             user_data);
+GPtrArray          *kz_relations_service_list_library_finish (KzRelationsService  *self,
+                                                              GAsyncResult        *result,
+                                                              GError             **error);
+void                kz_relations_service_get_library_stats_async  (KzRelationsService  *self,
+                                                                   GCancellable        *cancellable,
+                                                                   GAsyncReadyCallback  callback,
+                                                                   gpointer             user_data);
+gboolean            kz_relations_service_get_library_stats_finish (KzRelationsService  *self,
+                                                                   GAsyncResult        *result,
+                                                                   KzStoreStats        *stats,
+                                                                   GError             **error);
+
+/* Every stored title due for a refresh, fetched again in batches behind
+ * the person's own requests. @progress gets (done, total). Returns the
+ * number of titles refreshed. */
+typedef void (*KzRefreshProgress) (guint    done,
+                                   guint    total,
+                                   gpointer user_data);
+
+void                kz_relations_service_refresh_library_async  (KzRelationsService  *self,
+                                                                 KzRefreshProgress    progress,
+                                                                 gpointer             progress_data,
+                                                                 GCancellable        *cancellable,
+                                                                 GAsyncReadyCallback  callback,
+                                                                 gpointer             user_data);
+guint               kz_relations_service_refresh_library_finish (KzRelationsService  *self,
+                                                                 GAsyncResult        *result,
+                                                                 GError             **error);
+
 G_END_DECLS

@@ -72,6 +72,13 @@ static const char select_fetch_infos_sql[] =
   "SELECT ids.key, m.fetched_at, m.updated_at"
   " FROM json_each (?1) ids JOIN fetch_meta m ON m.entry_id = ids.value";
 
+static const char list_stale_sql[] =
+  "SELECT e.id FROM entries e JOIN fetch_meta m ON m.entry_id = e.id"
+  " WHERE e.detail = 1"
+  "   AND m.fetched_at < ?1 - CASE WHEN e.status IN ('FINISHED', 'CANCELLED') THEN ?2 ELSE ?3 END"
+  " ORDER BY m.fetched_at, e.id"
+  " LIMIT ?4";
+
 static const char list_sql[] =
   "SELECT e.id FROM entries e"
   " LEFT JOIN titles t ON t.entry_id = e.id AND t.kind = 'romaji' AND t.position = 0"
@@ -537,6 +544,43 @@ kz_store_get_fetch_infos (KzStore       *self,
     return NULL;
 
   return g_steal_pointer (&infos);
+}
+
+GArray *
+kz_store_list_stale_ids (KzStore  *self,
+                         gint64    now,
+                         gint64    finished_max_age,
+                         gint64    airing_max_age,
+                         guint     limit,
+                         GError  **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(KzStoreStmt) stmt = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  g_return_val_if_fail (KZ_IS_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (!(stmt = _kz_store_stmt (self, list_stale_sql, error)))
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, now);
+  sqlite3_bind_int64 (stmt, 2, finished_max_age);
+  sqlite3_bind_int64 (stmt, 3, airing_max_age);
+  sqlite3_bind_int64 (stmt, 4, limit > 0 ? (gint64) limit : -1);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+
+  if (!_kz_store_check_done (self, rc, error))
+    return NULL;
+
+  return g_steal_pointer (&ids);
 }
 
 /**

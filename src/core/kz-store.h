@@ -68,6 +68,15 @@ GArray     *kz_store_get_fetch_infos    (KzStore       *self,
                                          const gint64  *ids,
                                          guint          n_ids,
                                          GError       **error);
+/* Ids of full entries due for a refresh at @now: finished or cancelled
+ * ones fetched more than @finished_max_age ago, the others more than
+ * @airing_max_age ago (microseconds); oldest first, at most @limit (0: all). */
+GArray     *kz_store_list_stale_ids     (KzStore       *self,
+                                         gint64         now,
+                                         gint64         finished_max_age,
+                                         gint64         airing_max_age,
+                                         guint          limit,
+                                         GError       **error);
 GPtrArray  *kz_store_search             (KzStore       *self,
                                          const char    *text,
                                          guint          limit,

@@ -1,0 +1,14 @@
+#include <stdio.h>
+#include <gtk/gtk.h>
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      printf ("1..0 # SKIP no display\n");
+      return 77;
+    }
+  return g_test_run ();
+}
