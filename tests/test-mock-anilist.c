@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -946,37 +947,37 @@ test_fault_hang (Fixture       *fixture,
   g_assert_cmpint (abandoned->elapsed_us, <, 5 * G_TIME_SPAN_SECOND);
 }
 
-/* Clients that gave up on answers the mock still holds back (a hang, a
- * latency longer than their timeout) are gone when the mock is disposed:
- * disposing must end those answers without any warning. */
+/* Clients that gave up on answers the mock still holds back (a latency
+ * longer than their timeout, a hang) are gone when the mock is disposed:
+ * disposing must end those answers without a single warning. */
 static void
 test_dispose_abandoned (Fixture       *fixture,
                         gconstpointer  user_data)
 {
   g_autoptr(SoupSession) impatient = new_session (1);
   g_autofree char *body = ids_body (fault_ids, G_N_ELEMENTS (fault_ids), 0, NULL);
-  g_autoptr(Reply) hung = NULL;
   g_autoptr(Reply) delayed = NULL;
+  g_autoptr(Reply) hung = NULL;
   GLogLevelFlags fatal;
 
   fatal = g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
 
-  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_HANG, 0);
-  hung = request_with (impatient, fixture->url, "POST", body);
-  g_assert_error (hung->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
-  g_assert_cmpuint (soup_message_get_status (hung->msg), ==, 200);
-
-  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_NONE, 0);
   kz_mock_anilist_set_latency (fixture->mock, 30000);
   delayed = request_with (impatient, fixture->url, "POST", body);
   g_assert_error (delayed->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_assert_cmpuint (soup_message_get_status (delayed->msg), ==, SOUP_STATUS_NONE);
+
+  kz_mock_anilist_set_latency (fixture->mock, 0);
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_HANG, 0);
+  hung = request_with (impatient, fixture->url, "POST", body);
+  g_assert_error (hung->error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpuint (soup_message_get_status (hung->msg), ==, 200);
   g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
 
-  /* Both clients hung up; the mock has not yet looked at their sockets. */
-  g_clear_object (&impatient);
+  /* Straight away: the mock has not yet seen the hang's client leave. */
   g_assert_finalize_object (g_steal_pointer (&fixture->mock));
 
+  g_clear_object (&impatient);
   run_for (100);
   g_log_set_always_fatal (fatal);
 }
@@ -993,6 +994,65 @@ test_fault_drop (Fixture       *fixture,
   g_assert_cmpuint (soup_message_get_status (reply->msg), ==, SOUP_STATUS_NONE);
   g_assert_cmpint (reply->elapsed_us, <, 5 * G_TIME_SPAN_SECOND);
   g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+}
+
+/* A client that resets its connection while a drop is delayed leaves
+ * nothing to drop: the mock ends that answer without a warning and goes
+ * on serving. */
+static void
+test_fault_drop_abandoned (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (fixture->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = ids_body (fault_ids, 1, 0, NULL);
+  g_autofree char *request = NULL;
+  g_autoptr(Reply) after = NULL;
+  struct linger reset = { 1, 0 };
+  GLogLevelFlags fatal;
+  GSocket *socket;
+
+  fatal = g_log_set_always_fatal (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_CRITICAL);
+
+  kz_mock_anilist_set_latency (fixture->mock, 200);
+  kz_mock_anilist_set_fault (fixture->mock, KZ_MOCK_FAULT_DROP, 1);
+
+  /* A bare connection, so that closing it can be a reset */
+  g_socket_client_set_enable_proxy (client, FALSE);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                (guint16) g_uri_get_port (uri),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST / HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\n"
+                             "Content-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n"
+                             "\r\n%s", strlen (body), body);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+  while (kz_mock_anilist_get_request_count (fixture->mock) < 1)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* A zero linger makes the close a reset. */
+  socket = g_socket_connection_get_socket (connection);
+  g_assert_cmpint (setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
+                               &reset, sizeof reset), ==, 0);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
+  g_assert_no_error (error);
+
+  /* Past the latency: the drop has come and gone. */
+  run_for (400);
+
+  kz_mock_anilist_set_latency (fixture->mock, 0);
+  after = post (fixture, body);
+  g_assert_cmpuint (status_of (after), ==, 200);
+  g_assert_true (body_parses (after));
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+
+  g_log_set_always_fatal (fatal);
 }
 
 static void
@@ -1232,6 +1292,7 @@ main (int   argc,
   ADD ("/kz/mock-anilist/fault/oversized", test_fault_oversized);
   ADD ("/kz/mock-anilist/fault/hang", test_fault_hang);
   ADD ("/kz/mock-anilist/fault/drop", test_fault_drop);
+  ADD ("/kz/mock-anilist/fault/drop-abandoned", test_fault_drop_abandoned);
   ADD ("/kz/mock-anilist/dispose/abandoned", test_dispose_abandoned);
   ADD ("/kz/mock-anilist/fault/count", test_fault_count);
   ADD ("/kz/mock-anilist/latency", test_latency);

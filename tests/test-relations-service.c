@@ -548,10 +548,10 @@ test_detailed (Fixture       *fixture,
 }
 
 static void
-cancel_soon (guint      depth,
-             guint      n_nodes,
-             GPtrArray *new_entries,
-             gpointer   user_data)
+cancel_soon (guint             depth,
+             KzFranchiseGraph *partial,
+             GPtrArray        *new_entries,
+             gpointer          user_data)
 {
   g_cancellable_cancel (user_data);
 }
@@ -588,14 +588,16 @@ test_cancel (Fixture       *fixture,
 }
 
 static void
-count_levels (guint      depth,
-              guint      n_nodes,
-              GPtrArray *new_entries,
-              gpointer   user_data)
+count_levels (guint             depth,
+              KzFranchiseGraph *partial,
+              GPtrArray        *new_entries,
+              gpointer          user_data)
 {
   GArray *levels = user_data;
+  guint n_nodes = kz_franchise_graph_get_n_nodes (partial);
 
   g_assert_cmpuint (depth, ==, levels->len);
+  g_assert_cmpuint (new_entries->len, >, 0);
   g_array_append_val (levels, n_nodes);
 }
 

@@ -1,10 +1,801 @@
-#include <gtk/gtk.h>
+/* test-ui-window.c: the application window against the AniList stand-in
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "kz-application.h"
+#include "kz-franchise-tree.h"
+#include "kz-library-sidebar.h"
+#include "kz-mock-anilist.h"
+#include "kz-timeline-view.h"
+#include "kz-title-page.h"
+#include "kz-watch-order.h"
+#include "kz-window.h"
+
+#define CONAN_ID        235
+#define CONAN_FRANCHISE 49
+#define ADULT_ID        320
+#define NOT_STORED_ID   999999  /* in no snapshot */
+#define OFFLINE_URL     "http://127.0.0.1:9/"
+
+typedef struct {
+  char          *dir;
+  KzMockAniList *mock;
+  KzContext     *context;
+  KzApplication *app;
+  KzWindow      *window;
+  GPtrArray     *library;   /* every stored title, read directly */
+} Fixture;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **)data != NULL;
+}
+
+static void
+store_result (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+static gboolean
+window_idle (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return !kz_window_get_busy (fixture->window) &&
+         !kz_library_sidebar_get_busy (kz_window_get_sidebar (fixture->window));
+}
+
+static gboolean
+count_frame (GtkWidget     *widget,
+             GdkFrameClock *clock,
+             gpointer       user_data)
+{
+  (*(guint *)user_data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+frames_drawn (gpointer data)
+{
+  return *(guint *)data >= 3;
+}
+
+/* Until the window is laid out, the leaflet counts as folded. */
+static void
+wait_for_frames (GtkWidget *widget)
+{
+  guint frames = 0;
+  guint id = gtk_widget_add_tick_callback (widget, count_frame, &frames, NULL);
+
+  wait_until (frames_drawn, &frames, "the first frames");
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static void
+wait_idle (Fixture *fixture)
+{
+  wait_until (window_idle, fixture, "the window to finish loading");
+}
+
+/* One registered application for the whole program: on a session bus a
+ * second one would find its object path taken. */
+static KzApplication *
+new_application (void)
+{
+  static KzApplication *app;
+
+  if (app == NULL)
+    {
+      g_autoptr(GError) error = NULL;
+
+      app = kz_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, &error);
+      g_assert_no_error (error);
+    }
+
+  return g_object_ref (app);
+}
+
+static void
+set_up_with_endpoint (Fixture    *fixture,
+                      const char *endpoint)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(GAsyncResult) list_result = NULL;
+  g_autofree char *url = NULL;
+
+  fixture->dir = g_dir_make_tmp ("kizuna-window-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  if (endpoint == NULL)
+    {
+      fixture->mock = kz_mock_anilist_new ();
+      kz_mock_anilist_start (fixture->mock, 0, &error);
+      g_assert_no_error (error);
+      endpoint = url = kz_mock_anilist_dup_url (fixture->mock);
+    }
+
+  kz_context_new_async (settings, fixture->dir, endpoint, NULL, store_result, &result);
+  wait_until (result_arrived, &result, "the library to open");
+  fixture->context = kz_context_new_finish (result, &error);
+  g_assert_no_error (error);
+
+  kz_relations_service_list_library_async (kz_context_get_service (fixture->context), 0, 0,
+                                           NULL, store_result, &list_result);
+  wait_until (result_arrived, &list_result, "the library list");
+  fixture->library = kz_relations_service_list_library_finish (kz_context_get_service (fixture->context),
+                                                               list_result, &error);
+  g_assert_no_error (error);
+
+  fixture->app = new_application ();
+  kz_application_set_context (fixture->app, fixture->context);
+
+  fixture->window = g_object_ref_sink (kz_window_new (fixture->app, fixture->context));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  wait_for_frames (GTK_WIDGET (fixture->window));
+  wait_idle (fixture);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  set_up_with_endpoint (fixture, NULL);
+}
+
+static void
+fixture_set_up_offline (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  set_up_with_endpoint (fixture, OFFLINE_URL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)))
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  g_clear_object (&fixture->app);
+  g_clear_object (&fixture->context);
+  g_clear_object (&fixture->mock);
+  g_clear_pointer (&fixture->library, g_ptr_array_unref);
+
+  /* Let cancelled work wind down before the library goes. */
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* What is on screen */
+
+static gboolean
+label_matches (GtkWidget  *widget,
+               const char *text)
+{
+
+  return GTK_IS_LABEL (widget) &&
+         gtk_widget_get_mapped (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0;
+}
+
+static GtkWidget *
+find_label (GtkWidget  *root,
+            const char *text)
+{
+  if (label_matches (root, text))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+titles_contain (KzEntry    *entry,
+                const char *needle)
+{
+  const char *titles[] = {
+    kz_entry_get_title_romaji (entry),
+    kz_entry_get_title_english (entry),
+    kz_entry_get_title_native (entry),
+  };
+  const char * const *synonyms = kz_entry_get_synonyms (entry);
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    {
+      g_autofree char *folded = titles[i] ? g_utf8_casefold (titles[i], -1) : NULL;
+
+      if (folded != NULL && strstr (folded, needle) != NULL)
+        return TRUE;
+    }
+
+  for (guint i = 0; synonyms != NULL && synonyms[i] != NULL; i++)
+    {
+      g_autofree char *folded = g_utf8_casefold (synonyms[i], -1);
+
+      if (strstr (folded, needle) != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+static guint
+count_adult (GPtrArray *entries)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < entries->len; i++)
+    n += kz_entry_get_is_adult (g_ptr_array_index (entries, i));
+
+  return n;
+}
+
+static gboolean
+model_has_id (GListModel *model,
+              gint64      id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KzEntry) entry = g_list_model_get_item (model, i);
+
+      if (kz_entry_get_id (entry) == id)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+typedef struct {
+  Fixture    *fixture;
+  const char *text;
+  gboolean    seen;
+} SearchWait;
+
+/* Emptying the entry is reported at once, typing after a delay: only
+ * the report of the final text counts. */
+static void
+search_changed (GtkEditable *entry,
+                SearchWait  *wait)
+{
+  if (g_str_equal (gtk_editable_get_text (entry), wait->text))
+    wait->seen = TRUE;
+}
+
+static gboolean
+search_done (gpointer data)
+{
+  SearchWait *wait = data;
+
+  return wait->seen && window_idle (wait->fixture);
+}
+
+/* Types into the sidebar's search entry and waits for the library
+ * search that follows. */
+static void
+type_search (Fixture    *fixture,
+             const char *text)
+{
+  GtkEditable *entry = kz_library_sidebar_get_search_entry (kz_window_get_sidebar (fixture->window));
+  SearchWait wait = { fixture, text, FALSE };
+  gulong id;
+
+  id = g_signal_connect (entry, "search-changed", G_CALLBACK (search_changed), &wait);
+  gtk_editable_set_text (entry, text);
+  wait_until (search_done, &wait, "the library search");
+  g_signal_handler_disconnect (entry, id);
+  wait_for_frames (GTK_WIDGET (fixture->window));
+}
+
+/* Tests */
+
+static void
+test_library (Fixture       *fixture,
+              gconstpointer  data)
+{
+  KzLibrarySidebar *sidebar = kz_window_get_sidebar (fixture->window);
+  GListModel *model = kz_library_sidebar_get_model (sidebar);
+  guint n_adult = count_adult (fixture->library);
+
+  g_assert_cmpuint (fixture->library->len, ==, 180);
+  g_assert_cmpuint (n_adult, ==, 1);
+
+  /* Adult titles stay out of the list until asked for. */
+  g_assert_cmpstr (kz_library_sidebar_get_visible_page (sidebar), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, fixture->library->len - n_adult);
+  g_assert_false (model_has_id (model, ADULT_ID));
+  g_assert_true (model_has_id (model, CONAN_ID));
+
+  g_settings_set_boolean (kz_context_get_settings (fixture->context), "show-adult", TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, fixture->library->len);
+  g_assert_true (model_has_id (model, ADULT_ID));
+  g_settings_set_boolean (kz_context_get_settings (fixture->context), "show-adult", FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, fixture->library->len - n_adult);
+
+  g_assert_cmpstr (kz_window_get_visible_page (fixture->window), ==, "empty");
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), "Select a Title"));
+}
+
+static void
+test_search (Fixture       *fixture,
+             gconstpointer  data)
+{
+  KzLibrarySidebar *sidebar = kz_window_get_sidebar (fixture->window);
+  GListModel *model = kz_library_sidebar_get_model (sidebar);
+  guint expected = 0;
+  guint n_all = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < fixture->library->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (fixture->library, i);
+
+      if (!kz_entry_get_is_adult (entry) && titles_contain (entry, "conan"))
+        expected++;
+    }
+  g_assert_cmpuint (expected, ==, CONAN_FRANCHISE);
+
+  type_search (fixture, "conan");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, expected);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KzEntry) entry = g_list_model_get_item (model, i);
+
+      g_assert_true (titles_contain (entry, "conan"));
+    }
+  g_assert_nonnull (find_label (GTK_WIDGET (sidebar), "Search AniList for “conan”"));
+
+  type_search (fixture, "zzqxwv");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+  g_assert_cmpstr (kz_library_sidebar_get_visible_page (sidebar), ==, "no-results");
+
+  type_search (fixture, "");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, n_all);
+  g_assert_cmpstr (kz_library_sidebar_get_visible_page (sidebar), ==, "list");
+}
+
+static void
+test_search_online (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  KzLibrarySidebar *sidebar = kz_window_get_sidebar (fixture->window);
+  GListModel *model = kz_library_sidebar_get_model (sidebar);
+  guint requests;
+
+  type_search (fixture, "conan");
+  kz_mock_anilist_reset_counters (fixture->mock);
+
+  kz_library_sidebar_search_online (sidebar);
+  g_assert_true (kz_library_sidebar_get_busy (sidebar));
+  wait_idle (fixture);
+
+  requests = kz_mock_anilist_get_request_count (fixture->mock);
+  g_assert_cmpuint (requests, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(KzEntry) entry = g_list_model_get_item (model, i);
+
+      g_assert_true (titles_contain (entry, "conan"));
+    }
+}
+
+static void
+test_search_activate (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkEditable *entry = kz_library_sidebar_get_search_entry (kz_window_get_sidebar (fixture->window));
+  g_autoptr(KzEntry) best = NULL;
+
+  type_search (fixture, "meitantei conan");
+  best = g_list_model_get_item (kz_library_sidebar_get_model (kz_window_get_sidebar (fixture->window)), 0);
+  g_assert_nonnull (best);
+
+  /* Enter in the search entry opens the best match. */
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_cmpint (kz_window_get_title_id (fixture->window), ==, kz_entry_get_id (best));
+  wait_idle (fixture);
+  g_assert_cmpstr (kz_window_get_visible_page (fixture->window), ==, "views");
+}
+
+static void
+assert_shows_conan (Fixture *fixture)
+{
+  KzFranchiseGraph *graph = kz_window_get_franchise (fixture->window);
+  GtkWidget *title_page = kz_window_get_view (fixture->window, "overview");
+  KzFranchiseTree *tree = KZ_FRANCHISE_TREE (kz_window_get_view (fixture->window, "tree"));
+  KzWatchOrder *watch_order = KZ_WATCH_ORDER (kz_window_get_view (fixture->window, "watch-order"));
+  KzTimelineView *timeline = KZ_TIMELINE_VIEW (kz_window_get_view (fixture->window, "timeline"));
+  g_autoptr(GPtrArray) release_order = NULL;
+
+  g_assert_cmpint (kz_window_get_title_id (fixture->window), ==, CONAN_ID);
+  g_assert_cmpstr (kz_window_get_visible_page (fixture->window), ==, "views");
+  g_assert_cmpint (kz_entry_get_id (kz_title_page_get_entry (KZ_TITLE_PAGE (title_page))), ==, CONAN_ID);
+  g_assert_nonnull (find_label (title_page, "Meitantei Conan"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Meitantei Conan");
+
+  g_assert_nonnull (graph);
+  g_assert_cmpint (kz_franchise_graph_get_root_id (graph), ==, CONAN_ID);
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, CONAN_FRANCHISE);
+
+  release_order = kz_franchise_graph_dup_release_order (graph);
+  g_assert_cmpuint (kz_franchise_tree_get_n_rows (tree), ==, CONAN_FRANCHISE);
+  g_assert_cmpuint (g_list_model_get_n_items (kz_watch_order_get_model (watch_order)), ==, release_order->len);
+  g_assert_cmpuint (release_order->len, ==, CONAN_FRANCHISE);
+  g_assert_cmpuint (kz_timeline_get_n_items (kz_timeline_view_get_timeline (timeline)), ==, CONAN_FRANCHISE);
+}
+
+static void
+test_open_title (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  kz_window_open_title (fixture->window, CONAN_ID);
+  g_assert_true (kz_window_get_busy (fixture->window));
+  wait_idle (fixture);
+
+  assert_shows_conan (fixture);
+
+  /* The title language is a setting: the page follows it. */
+  g_settings_set_string (kz_context_get_settings (fixture->context), "title-language", "english");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "Case Closed");
+  g_settings_reset (kz_context_get_settings (fixture->context), "title-language");
+}
+
+static void
+test_refresh (Fixture       *fixture,
+              gconstpointer  data)
+{
+  kz_window_open_title (fixture->window, CONAN_ID);
+  wait_idle (fixture);
+
+  kz_mock_anilist_reset_counters (fixture->mock);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "refresh", NULL);
+  g_assert_true (kz_window_get_busy (fixture->window));
+  wait_idle (fixture);
+
+  /* Every title of the franchise came from AniList again. */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), >, 0);
+  g_assert_cmpuint (kz_mock_anilist_get_ids_requested (fixture->mock), >=, CONAN_FRANCHISE);
+  assert_shows_conan (fixture);
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), "Refreshed"));
+}
+
+static void
+test_back (Fixture       *fixture,
+           gconstpointer  data)
+{
+  KzFranchiseGraph *graph;
+  gint64 other_id = 0;
+  GAction *back = g_action_map_lookup_action (G_ACTION_MAP (fixture->window), "back");
+
+  g_assert_false (g_action_get_enabled (back));
+
+  kz_window_open_title (fixture->window, CONAN_ID);
+  wait_idle (fixture);
+  g_assert_false (g_action_get_enabled (back));
+
+  /* Another title of the same franchise, as a view would open it. */
+  graph = kz_window_get_franchise (fixture->window);
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (graph) && other_id == 0; i++)
+    if (kz_entry_get_id (kz_franchise_graph_get_node (graph, i)) != CONAN_ID)
+      other_id = kz_entry_get_id (kz_franchise_graph_get_node (graph, i));
+  g_assert_cmpint (other_id, !=, 0);
+
+  g_signal_emit_by_name (kz_window_get_view (fixture->window, "tree"), "open-title", other_id);
+  wait_idle (fixture);
+  g_assert_cmpint (kz_window_get_title_id (fixture->window), ==, other_id);
+  g_assert_cmpint (kz_entry_get_id (kz_title_page_get_entry (KZ_TITLE_PAGE (kz_window_get_view (fixture->window, "overview")))),
+                   ==, other_id);
+  g_assert_true (g_action_get_enabled (back));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
+  wait_idle (fixture);
+  assert_shows_conan (fixture);
+  g_assert_false (g_action_get_enabled (back));
+}
+
+static void
+test_not_found (Fixture       *fixture,
+                gconstpointer  data)
+{
+  kz_window_open_title (fixture->window, CONAN_ID);
+  wait_idle (fixture);
+
+  /* AniList has no such title: what was open stays. */
+  kz_window_open_title (fixture->window, NOT_STORED_ID);
+  wait_idle (fixture);
+  assert_shows_conan (fixture);
+  g_assert_false (g_action_get_enabled (g_action_map_lookup_action (G_ACTION_MAP (fixture->window), "back")));
+}
+
+static void
+test_offline_not_stored (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  kz_window_open_title (fixture->window, NOT_STORED_ID);
+  wait_idle (fixture);
+
+  g_assert_cmpstr (kz_window_get_visible_page (fixture->window), ==, "not-stored");
+  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), "Not in Your Library"));
+  g_assert_null (kz_window_get_franchise (fixture->window));
+
+  /* Trying again while still offline ends the same way. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "retry", NULL);
+  wait_idle (fixture);
+  g_assert_cmpstr (kz_window_get_visible_page (fixture->window), ==, "not-stored");
+
+  /* A stored title opens from the library. */
+  kz_window_open_title (fixture->window, CONAN_ID);
+  wait_idle (fixture);
+  assert_shows_conan (fixture);
+}
+
+static void
+test_cancel (Fixture       *fixture,
+             gconstpointer  data)
+{
+  KzFranchiseGraph *before;
+  GAction *cancel = g_action_map_lookup_action (G_ACTION_MAP (fixture->window), "cancel");
+
+  kz_window_open_title (fixture->window, CONAN_ID);
+  wait_idle (fixture);
+  before = kz_window_get_franchise (fixture->window);
+  g_assert_nonnull (before);
+  g_assert_false (g_action_get_enabled (cancel));
+
+  /* A slow refresh, stopped: what was shown stays, and no "Refreshed". */
+  kz_mock_anilist_set_latency (fixture->mock, 500);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "refresh", NULL);
+  g_assert_true (g_action_get_enabled (cancel));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "cancel", NULL);
+  wait_idle (fixture);
+  wait_for_frames (GTK_WIDGET (fixture->window));
+
+  g_assert_false (g_action_get_enabled (cancel));
+  g_assert_true (kz_window_get_franchise (fixture->window) == before);
+  assert_shows_conan (fixture);
+  g_assert_null (find_label (GTK_WIDGET (fixture->window), "Refreshed"));
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+
+  /* Folded: one pane at a time, the list first. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 480, 700);
+  wait_for_frames (window);
+  g_assert_nonnull (find_label (window, "Library"));
+  g_assert_null (find_label (window, "Select a Title"));
+
+  kz_window_open_title (fixture->window, CONAN_ID);
+  wait_idle (fixture);
+  wait_for_frames (window);
+  g_assert_null (find_label (window, "Library"));
+  g_assert_nonnull (find_label (kz_window_get_view (fixture->window, "overview"), "Meitantei Conan"));
+
+  /* Nothing to go back to but the list. */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "back", NULL);
+  wait_for_frames (window);
+  g_assert_cmpint (kz_window_get_title_id (fixture->window), ==, CONAN_ID);
+  g_assert_nonnull (find_label (window, "Library"));
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 760);
+  wait_for_frames (window);
+  g_assert_nonnull (find_label (window, "Library"));
+  g_assert_nonnull (find_label (kz_window_get_view (fixture->window, "overview"), "Meitantei Conan"));
+}
+
+static void
+test_shortcuts (Fixture       *fixture,
+                gconstpointer  data)
+{
+  static const struct {
+    const char *action;
+    const char *accel;
+  } expected[] = {
+    { "app.quit", "<Control>q" },
+    { "app.preferences", "<Control>comma" },
+    { "app.debug-panel", "<Shift><Control>d" },
+    { "win.refresh", "<Control>r" },
+    { "win.back", "<Alt>Left" },
+    { "win.search", "<Control>f" },
+  };
+  GtkApplication *app = GTK_APPLICATION (fixture->app);
+  GtkWidget *entry;
+  GtkWidget *focus;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (app, expected[i].action);
+
+      g_assert_nonnull (accels[0]);
+      g_assert_cmpstr (accels[0], ==, expected[i].accel);
+    }
+
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app),
+                                                      (const char *[]) { "preferences", "debug-panel", "about" }[i]));
+
+  /* Ctrl+F lands in the search entry, wherever the focus was. */
+  entry = GTK_WIDGET (kz_library_sidebar_get_search_entry (kz_window_get_sidebar (fixture->window)));
+  gtk_window_set_focus (GTK_WINDOW (fixture->window), NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "search", NULL);
+  focus = gtk_window_get_focus (GTK_WINDOW (fixture->window));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == entry || gtk_widget_is_ancestor (focus, entry));
+}
+
+static void
+test_window_size (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GSettings *settings = kz_context_get_settings (fixture->context);
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 900);
+  g_settings_set_int (settings, "window-height", 640);
+  gtk_window_get_default_size (GTK_WINDOW (fixture->window), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 700);
+
+  g_settings_reset (settings, "window-width");
+  g_settings_reset (settings, "window-height");
+}
+
+static gboolean
+has_window (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (data)) != NULL;
+}
+
+static void
+test_library_failure (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("kizuna-window-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "not-a-folder", NULL);
+  g_autofree char *old_dir = g_strdup (g_getenv ("KIZUNA_DATA_DIR"));
+  g_autoptr(KzApplication) app = NULL;
+  GtkWindow *window;
+
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  g_setenv ("KIZUNA_DATA_DIR", file, TRUE);
+
+  /* Without a library the app explains itself instead of failing. A
+   * fresh application of its own, under another id, so that it starts
+   * with no context and no window. */
+  app = g_object_new (KZ_TYPE_APPLICATION,
+                      "application-id", APPLICATION_ID ".LibraryFailure",
+                      "flags", G_APPLICATION_NON_UNIQUE,
+                      "resource-base-path", RESOURCE_PATH,
+                      NULL);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_test_expect_message ("kz-app", G_LOG_LEVEL_WARNING, "Could not open the library*");
+  g_application_activate (G_APPLICATION (app));
+  wait_until (has_window, app, "a window");
+  g_test_assert_expected_messages ();
+
+  window = gtk_application_get_windows (GTK_APPLICATION (app))->data;
+  g_assert_false (KZ_IS_WINDOW (window));
+  g_assert_null (kz_application_get_context (app));
+  g_assert_nonnull (find_label (GTK_WIDGET (window), "Could Not Open the Library"));
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "preferences"));
+
+  gtk_window_destroy (window);
+  if (old_dir != NULL)
+    g_setenv ("KIZUNA_DATA_DIR", old_dir, TRUE);
+  else
+    g_unsetenv ("KIZUNA_DATA_DIR");
+  g_unlink (file);
+  g_rmdir (dir);
+}
 
 int
-main (int argc, char *argv[])
+main (int   argc,
+      char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+
+  /* Without a session bus GTK warns that it cannot reach the
+   * accessibility bus, which these tests do not use. */
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    g_setenv ("GTK_A11Y", "none", FALSE);
+
   if (!gtk_init_check ())
     return 77;
+  adw_init ();
+
+  /* What is shown is then shown at once, not at the end of a transition. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* The stand-in answers at once; no need to pace requests to it. */
+  g_setenv ("KIZUNA_ANILIST_RPM", "60000", TRUE);
+
+#define ADD(path, set_up, func) \
+  g_test_add ("/kz/ui/window/" path, Fixture, NULL, set_up, func, fixture_tear_down)
+
+  ADD ("library", fixture_set_up, test_library);
+  ADD ("search", fixture_set_up, test_search);
+  ADD ("search-online", fixture_set_up, test_search_online);
+  ADD ("search-activate", fixture_set_up, test_search_activate);
+  ADD ("open-title", fixture_set_up, test_open_title);
+  ADD ("refresh", fixture_set_up, test_refresh);
+  ADD ("back", fixture_set_up, test_back);
+  ADD ("not-found", fixture_set_up, test_not_found);
+  ADD ("offline-not-stored", fixture_set_up_offline, test_offline_not_stored);
+  ADD ("cancel", fixture_set_up, test_cancel);
+  ADD ("narrow", fixture_set_up, test_narrow);
+  ADD ("shortcuts", fixture_set_up, test_shortcuts);
+  ADD ("window-size", fixture_set_up, test_window_size);
+
+#undef ADD
+
+  g_test_add_func ("/kz/ui/window/library-failure", test_library_failure);
+
   return g_test_run ();
 }

@@ -3,6 +3,9 @@
  * Everything here only formats: it never touches the network or the
  * library. Text goes into a GString the caller writes out.
  *
+ * kz-cli-output.c holds the pieces every view uses, kz-cli-text.c,
+ * kz-cli-json.c and kz-cli-dot.c one view each.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -24,11 +27,21 @@ typedef struct {
   const char *source;            /* "cache", "library" or "provider" */
 } KzCliFetchSummary;
 
+/* What a refresh found, for its one-line report. */
+typedef struct {
+  gint64      root_id;           /* the id asked for */
+  guint       titles;
+  guint64     requests;          /* the provider's requests_sent */
+  gboolean    compared;          /* a saved copy was there to compare with */
+  guint       n_new;
+  guint       n_updated;
+  guint       n_removed;
+} KzCliRefreshSummary;
+
 /* Provider text made safe for a terminal: valid UTF-8 with no control
  * characters. _line also turns newlines and tabs into spaces. */
 char       *kz_cli_sanitize_line          (const char        *text);
 char       *kz_cli_sanitize_text          (const char        *text);
-char       *kz_cli_escape_dot             (const char        *text);
 
 const char *kz_cli_relation_name          (KzRelationType     type,
                                            const char        *raw_type);
@@ -56,6 +69,13 @@ void        kz_cli_append_relations       (GString           *out,
 void        kz_cli_append_franchise_tree  (GString           *out,
                                            KzFranchiseGraph  *graph,
                                            KzTitleLanguage    language);
+void        kz_cli_append_refresh         (GString                   *out,
+                                           KzFranchiseGraph          *graph,
+                                           const KzCliRefreshSummary *summary,
+                                           KzTitleLanguage            language);
+
+/* Graphviz dot */
+char       *kz_cli_escape_dot             (const char        *text);
 void        kz_cli_append_franchise_dot   (GString           *out,
                                            KzFranchiseGraph  *graph,
                                            KzTitleLanguage    language);
@@ -73,6 +93,9 @@ JsonNode   *kz_cli_relations_to_json      (KzEntry           *entry,
 JsonNode   *kz_cli_franchise_to_json      (KzFranchiseGraph        *graph,
                                            const KzCliFetchSummary *summary,
                                            KzTitleLanguage          language);
+JsonNode   *kz_cli_refresh_to_json        (KzFranchiseGraph          *graph,
+                                           const KzCliRefreshSummary *summary,
+                                           KzTitleLanguage            language);
 char       *kz_cli_json_to_string         (JsonNode          *node);
 
 /* Cache tiers, provider and service; provider and service may be NULL. */

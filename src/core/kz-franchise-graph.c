@@ -141,6 +141,34 @@ kz_franchise_graph_set_complete (KzFranchiseGraph *self,
   self->complete = !!complete;
 }
 
+/* A new graph with the same nodes and edges, for someone to keep while
+ * this one goes on growing. */
+KzFranchiseGraph *
+kz_franchise_graph_copy (KzFranchiseGraph *self)
+{
+  KzFranchiseGraph *copy;
+
+  g_return_val_if_fail (KZ_IS_FRANCHISE_GRAPH (self), NULL);
+
+  copy = kz_franchise_graph_new (self->root_id);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (self->nodes, i);
+      gint64 id = kz_entry_get_id (entry);
+      NodeInfo *info = g_hash_table_lookup (self->node_info, &id);
+
+      kz_franchise_graph_add_node (copy, entry, info->depth);
+    }
+  for (guint i = 0; i < self->edges->len; i++)
+    {
+      const KzEdge *edge = &g_array_index (self->edges, KzEdge, i);
+      kz_franchise_graph_add_edge (copy, edge->from, edge->to, edge->type, edge->raw_type);
+    }
+  copy->complete = self->complete;
+
+  return copy;
+}
+
 gint64
 kz_franchise_graph_get_root_id (KzFranchiseGraph *self)
 {

@@ -41,6 +41,7 @@ gboolean          kz_franchise_graph_add_edge         (KzFranchiseGraph  *self,
                                                        const char        *raw_type);
 void              kz_franchise_graph_set_complete     (KzFranchiseGraph  *self,
                                                        gboolean           complete);
+KzFranchiseGraph *kz_franchise_graph_copy             (KzFranchiseGraph  *self);
 
 /* Reading */
 gint64            kz_franchise_graph_get_root_id      (KzFranchiseGraph  *self);

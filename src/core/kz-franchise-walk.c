@@ -176,8 +176,11 @@ level_resolved (GObject      *object,
     next = expand_level (state, resolved->entries);
 
   if (state->progress != NULL)
-    state->progress (state->depth, kz_franchise_graph_get_n_nodes (state->graph),
-                     resolved->entries, state->progress_data);
+    {
+      g_autoptr(KzFranchiseGraph) partial = kz_franchise_graph_copy (state->graph);
+
+      state->progress (state->depth, partial, resolved->entries, state->progress_data);
+    }
 
   if (next == NULL || next->len == 0)
     {

@@ -60,12 +60,13 @@ typedef struct {
   KzIngestReport ingest;
 } KzServiceStats;
 
-/* Called on the caller's main context after each level of a walk, with
- * the entries that level added (borrowed). */
-typedef void (*KzDiscoveryProgress) (guint      depth,
-                                     guint      n_nodes,
-                                     GPtrArray *new_entries,
-                                     gpointer   user_data);
+/* Called on the caller's main context after each level of a walk with a
+ * copy of the graph so far (@partial, which the callee may keep) and the
+ * entries that level added (borrowed). */
+typedef void (*KzDiscoveryProgress) (guint             depth,
+                                     KzFranchiseGraph *partial,
+                                     GPtrArray        *new_entries,
+                                     gpointer          user_data);
 
 GQuark              kz_relations_service_error_quark (void);
 

@@ -1,10 +1,209 @@
-/* placeholder until the application class lands */
-#include "config.h"
-#include "kz-application.h"
+/* kz-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 
-struct _KzApplication { AdwApplication parent_instance; KzContext *context; };
+#define G_LOG_DOMAIN "kz-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kz-application-private.h"
+#include "kz-window.h"
+
 G_DEFINE_FINAL_TYPE (KzApplication, kz_application, ADW_TYPE_APPLICATION)
-static void kz_application_class_init (KzApplicationClass *klass) { }
-static void kz_application_init (KzApplication *self) { }
-KzApplication *kz_application_new (void) { return g_object_new (KZ_TYPE_APPLICATION, "application-id", APPLICATION_ID, NULL); }
-KzContext *kz_application_get_context (KzApplication *self) { return self->context; }
+
+static KzWindow *
+find_main_window (KzApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (KZ_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+/* Without a library there is nothing to browse: say why in a window of
+ * its own rather than leaving the person with nothing. */
+static void
+present_error_window (KzApplication *self,
+                      const GError  *error)
+{
+  g_autofree char *description = g_markup_printf_escaped ("%s", error->message);
+  GtkWidget *window;
+  GtkWidget *box;
+  GtkWidget *header;
+  GtkWidget *status;
+
+  window = adw_application_window_new (GTK_APPLICATION (self));
+  gtk_window_set_title (GTK_WINDOW (window), _("Kizuna"));
+  gtk_window_set_default_size (GTK_WINDOW (window), 560, 420);
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  header = adw_header_bar_new ();
+  gtk_box_append (GTK_BOX (box), header);
+
+  status = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-error-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Could Not Open the Library"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (status), description);
+  gtk_widget_set_vexpand (status, TRUE);
+  gtk_box_append (GTK_BOX (box), status);
+
+  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+present_main_window (KzApplication *self)
+{
+  KzWindow *window = find_main_window (self);
+
+  if (window == NULL)
+    window = kz_window_new (self, self->context);
+
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+context_ready (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(KzApplication) self = user_data;
+  g_autoptr(KzContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  self->loading = FALSE;
+  context = kz_context_new_finish (result, &error);
+
+  if (context == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("Could not open the library: %s", error->message);
+      present_error_window (self, error);
+    }
+  else if (context != NULL)
+    {
+      kz_application_set_context (self, context);
+      present_main_window (self);
+    }
+
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+kz_application_activate (GApplication *app)
+{
+  KzApplication *self = KZ_APPLICATION (app);
+
+  if (self->context != NULL)
+    {
+      present_main_window (self);
+      return;
+    }
+
+  if (self->loading)
+    return;
+
+  /* The library opens on a worker thread; the window follows. */
+  self->loading = TRUE;
+  g_application_hold (app);
+  kz_context_new_async (NULL, NULL, NULL, self->cancellable, context_ready, g_object_ref (self));
+}
+
+static void
+kz_application_startup (GApplication *app)
+{
+  KzApplication *self = KZ_APPLICATION (app);
+
+  G_APPLICATION_CLASS (kz_application_parent_class)->startup (app);
+
+  /* AdwApplication adds style.css from the resource base path and
+   * GtkApplication the shortcuts window from gtk/help-overlay.ui. */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+  _kz_application_add_actions (self);
+}
+
+static void
+kz_application_shutdown (GApplication *app)
+{
+  KzApplication *self = KZ_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+
+  /* The window's size is bound to the settings: write it out. */
+  g_settings_sync ();
+
+  G_APPLICATION_CLASS (kz_application_parent_class)->shutdown (app);
+}
+
+static void
+kz_application_dispose (GObject *object)
+{
+  KzApplication *self = (KzApplication *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_weak_pointer (&self->debug_panel);
+  g_clear_weak_pointer (&self->preferences);
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (kz_application_parent_class)->dispose (object);
+}
+
+static void
+kz_application_class_init (KzApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = kz_application_dispose;
+
+  app_class->activate = kz_application_activate;
+  app_class->startup = kz_application_startup;
+  app_class->shutdown = kz_application_shutdown;
+}
+
+static void
+kz_application_init (KzApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+KzApplication *
+kz_application_new (void)
+{
+  /* The resource path is fixed even when a .Devel id would suggest
+   * another one. */
+  return g_object_new (KZ_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", RESOURCE_PATH,
+                       NULL);
+}
+
+/**
+ * kz_application_get_context:
+ *
+ * Returns: (transfer none) (nullable): the context, or %NULL while the
+ *   library is still opening or when it could not be opened
+ */
+KzContext *
+kz_application_get_context (KzApplication *self)
+{
+  g_return_val_if_fail (KZ_IS_APPLICATION (self), NULL);
+  return self->context;
+}
+
+/* For a context made elsewhere (tests, or a library opened early). */
+void
+kz_application_set_context (KzApplication *self,
+                            KzContext     *context)
+{
+  g_return_if_fail (KZ_IS_APPLICATION (self));
+  g_return_if_fail (!context || KZ_IS_CONTEXT (context));
+
+  if (g_set_object (&self->context, context))
+    _kz_application_update_actions (self);
+}

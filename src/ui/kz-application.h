@@ -17,5 +17,7 @@ G_DECLARE_FINAL_TYPE (KzApplication, kz_application, KZ, APPLICATION, AdwApplica
 
 KzApplication *kz_application_new         (void);
 KzContext     *kz_application_get_context (KzApplication *self);
+void           kz_application_set_context (KzApplication *self,
+                                           KzContext     *context);
 
 G_END_DECLS

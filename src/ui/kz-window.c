@@ -1,1 +1,969 @@
-/* placeholder */
+/* kz-window.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "kz-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "kz-franchise-tree.h"
+#include "kz-library-sidebar.h"
+#include "kz-timeline-view.h"
+#include "kz-title-page.h"
+#include "kz-watch-order.h"
+#include "kz-window.h"
+
+/* Titles remembered for going back. */
+#define MAX_HISTORY 100
+
+struct _KzWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  KzContext            *context;
+
+  GArray               *history;       /* gint64 ids, most recent last */
+  gint64                title_id;      /* 0: nothing open */
+  KzEntry              *entry;         /* what the title page shows */
+  KzFranchiseGraph     *franchise;     /* what the franchise views show */
+
+  /* The open title: basic, detailed and franchise requests share it. */
+  GCancellable         *load_cancellable;
+  guint                 load_serial;
+  guint                 load_pending;  /* its requests still running */
+  double                franchise_fraction;
+  GCancellable         *library_cancellable;
+  double                library_fraction;
+
+  guint                 franchise_busy : 1;
+  guint                 library_busy : 1;
+
+  KzLibrarySidebar     *sidebar;
+  KzTitlePage          *title_page;
+  KzFranchiseTree      *franchise_tree;
+  KzWatchOrder         *watch_order;
+  KzTimelineView       *timeline_view;
+
+  /* template */
+  AdwToastOverlay      *toast_overlay;
+  AdwLeaflet           *leaflet;
+  GtkBox               *sidebar_box;
+  GtkButton            *back_button;
+  GtkButton            *cancel_button;
+  AdwViewSwitcherTitle *switcher_title;
+  GtkMenuButton        *menu_button;
+  GtkProgressBar       *progress_bar;
+  GtkStack             *main_stack;
+  AdwViewStack         *view_stack;
+};
+
+G_DEFINE_FINAL_TYPE (KzWindow, kz_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* One open title's requests. */
+typedef struct {
+  KzWindow     *self;
+  guint         serial;
+  gint64        id;
+  KzFetchFlags  flags;
+  guint         pending;
+  gboolean      pushed;        /* the title before went onto the history */
+  gboolean      reported;      /* an error was shown */
+  gboolean      stale;         /* some answer was an older copy */
+} Load;
+
+static void
+load_clear (Load *load)
+{
+  g_object_unref (load->self);
+}
+
+static Load *
+load_ref (Load *load)
+{
+  return g_rc_box_acquire (load);
+}
+
+static void
+load_unref (Load *load)
+{
+  g_rc_box_release_full (load, (GDestroyNotify)load_clear);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Load, load_unref)
+
+static gboolean
+load_is_current (Load *load)
+{
+  return load->serial == load->self->load_serial;
+}
+
+/* Messages */
+
+static void
+show_toast (KzWindow   *self,
+            const char *text)
+{
+  /* Toast titles are markup; messages may hold anything. */
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+}
+
+/* The provider says how long to wait in its message; keep the number,
+ * say the rest in the person's language. */
+static char *
+describe_error (const GError *error)
+{
+  if (g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED))
+    {
+      const char *p = error->message;
+
+      while (*p != '\0' && !g_ascii_isdigit (*p))
+        p++;
+
+      if (*p != '\0')
+        {
+          g_autofree char *seconds = g_strndup (p, strspn (p, "0123456789"));
+
+          return g_strdup_printf (_("AniList is rate limiting: retry in %s s"), seconds);
+        }
+    }
+
+  return g_strdup (error->message);
+}
+
+static gboolean
+error_is_not_found (const GError *error)
+{
+  return g_error_matches (error, KZ_RELATIONS_SERVICE_ERROR, KZ_RELATIONS_SERVICE_ERROR_NOT_FOUND) ||
+         g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NOT_FOUND);
+}
+
+/* Offline, or AniList failing: nothing stored to fall back on. */
+static gboolean
+error_is_unreachable (const GError *error)
+{
+  if (error->domain == KZ_RELATIONS_SERVICE_ERROR)
+    return error->code == KZ_RELATIONS_SERVICE_ERROR_NOT_STORED;
+
+  return error->domain == KZ_PROVIDER_ERROR && !error_is_not_found (error);
+}
+
+/* State */
+
+static void
+update_actions (KzWindow *self)
+{
+  gboolean busy = self->franchise_busy || self->library_busy;
+  gboolean can_go_back;
+  GAction *action;
+
+  if (self->back_button == NULL)
+    return;  /* still building the template */
+
+  can_go_back = self->history->len > 0 ||
+                (adw_leaflet_get_folded (self->leaflet) &&
+                 g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "content") == 0);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "back");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), can_go_back);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), can_go_back);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), self->title_id != 0);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "refresh-library");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), !self->library_busy);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "cancel");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), busy);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+}
+
+static void
+update_progress (KzWindow *self)
+{
+  gboolean busy = self->franchise_busy || self->library_busy;
+
+  /* A library refresh is the longer job: it owns the bar while it runs. */
+  if (self->library_busy)
+    gtk_progress_bar_set_fraction (self->progress_bar, self->library_fraction);
+  else if (self->franchise_busy)
+    gtk_progress_bar_set_fraction (self->progress_bar, self->franchise_fraction);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), busy);
+  update_actions (self);
+}
+
+static void
+show_page (KzWindow   *self,
+           const char *name)
+{
+  gboolean views = g_str_equal (name, "views");
+
+  gtk_stack_set_visible_child_name (self->main_stack, name);
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, views);
+
+  if (!views)
+    {
+      adw_view_switcher_title_set_title (self->switcher_title, _("Kizuna"));
+      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Kizuna"));
+    }
+}
+
+static void
+show_entry (KzWindow *self,
+            KzEntry  *entry)
+{
+  KzTitleLanguage language = kz_context_get_title_language (self->context);
+  const char *title = kz_entry_get_title (entry, language);
+
+  g_set_object (&self->entry, entry);
+  kz_title_page_set_entry (self->title_page, entry);
+
+  adw_view_switcher_title_set_title (self->switcher_title, title);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  show_page (self, "views");
+}
+
+static void
+set_franchise (KzWindow         *self,
+               KzFranchiseGraph *graph)
+{
+  g_set_object (&self->franchise, graph);
+  kz_franchise_tree_set_graph (self->franchise_tree, graph);
+  kz_watch_order_set_graph (self->watch_order, graph);
+  kz_timeline_view_set_graph (self->timeline_view, graph);
+}
+
+static void
+title_language_changed (KzWindow *self)
+{
+  if (self->entry != NULL && g_str_equal (gtk_stack_get_visible_child_name (self->main_stack), "views"))
+    show_entry (self, self->entry);
+}
+
+/* Loading a title */
+
+static void
+load_note_result (Load          *load,
+                  KzResultFlags  flags)
+{
+  if ((flags & KZ_RESULT_STALE) && !load->stale && !load->reported)
+    {
+      load->stale = TRUE;
+      show_toast (load->self, _("Offline — showing saved data"));
+    }
+}
+
+static void
+load_report_error (Load         *load,
+                   const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (load->reported)
+    return;
+
+  load->reported = TRUE;
+  message = describe_error (error);
+  show_toast (load->self, message);
+}
+
+/* Each of the three requests ends here, whatever its outcome. */
+static void
+load_done_one (Load *load)
+{
+  KzWindow *self = load->self;
+
+  g_assert (load->pending > 0);
+
+  if (--load->pending > 0 || !load_is_current (load))
+    return;
+
+  self->load_pending = 0;
+
+  if ((load->flags & KZ_FETCH_REFRESH) && !load->reported && !load->stale &&
+      !g_cancellable_is_cancelled (self->load_cancellable))
+    show_toast (self, _("Refreshed"));
+}
+
+static void
+show_basic (Load         *load,
+            KzEntry      *entry,
+            KzResultFlags flags,
+            const GError *error)
+{
+  KzWindow *self = load->self;
+
+  if (entry != NULL)
+    {
+      /* A franchise the new title is not part of goes at once, not when
+       * the new one arrives. */
+      if (self->franchise != NULL && kz_franchise_graph_lookup (self->franchise, load->id) == NULL)
+        set_franchise (self, NULL);
+
+      show_entry (self, entry);
+      load_note_result (load, flags);
+    }
+  else if (error_is_not_found (error))
+    {
+      /* Stay on what was open before. */
+      load_report_error (load, error);
+      g_cancellable_cancel (self->load_cancellable);
+      if (load->pushed && self->history->len > 0)
+        {
+          self->title_id = g_array_index (self->history, gint64, self->history->len - 1);
+          g_array_set_size (self->history, self->history->len - 1);
+        }
+      else if (self->entry == NULL)
+        {
+          self->title_id = 0;
+        }
+    }
+  else
+    {
+      g_clear_object (&self->entry);
+      set_franchise (self, NULL);
+      show_page (self, "not-stored");
+
+      /* The page says "offline"; other failures say more. */
+      if (!g_error_matches (error, KZ_RELATIONS_SERVICE_ERROR, KZ_RELATIONS_SERVICE_ERROR_NOT_STORED) &&
+          !g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NETWORK))
+        load_report_error (load, error);
+      else
+        load->reported = TRUE;
+    }
+}
+
+static void
+basic_done (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  g_autoptr(KzEntry) entry = NULL;
+  g_autoptr(GError) error = NULL;
+  KzResultFlags flags = 0;
+
+  entry = kz_relations_service_get_basic_finish (KZ_RELATIONS_SERVICE (object), result, &flags, &error);
+  if (!load_is_current (load))
+    return;
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_basic (load, entry, flags, error);
+
+  load_done_one (load);
+}
+
+static void
+detailed_done (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  g_autoptr(KzFranchiseGraph) detailed = NULL;
+  g_autoptr(GError) error = NULL;
+  KzResultFlags flags = 0;
+
+  detailed = kz_relations_service_get_detailed_finish (KZ_RELATIONS_SERVICE (object), result, &flags, &error);
+  if (!load_is_current (load))
+    return;
+
+  if (detailed != NULL)
+    {
+      kz_title_page_set_details (load->self->title_page, detailed);
+      load_note_result (load, flags);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           !error_is_unreachable (error))
+    {
+      load_report_error (load, error);
+    }
+
+  load_done_one (load);
+}
+
+static void
+franchise_progress (guint             depth,
+                    KzFranchiseGraph *partial,
+                    GPtrArray        *new_entries,
+                    gpointer          user_data)
+{
+  Load *load = user_data;
+  KzWindow *self = load->self;
+  g_autofree char *tooltip = NULL;
+  guint n_nodes;
+
+  if (!load_is_current (load))
+    return;
+
+  /* How deep a franchise goes is only known at the end: each level
+   * brings the bar closer to full. */
+  self->franchise_fraction = 1.0 - 1.0 / (depth + 2.0);
+  update_progress (self);
+
+  n_nodes = kz_franchise_graph_get_n_nodes (partial);
+  tooltip = g_strdup_printf (ngettext ("Discovering the franchise: %u title so far",
+                                       "Discovering the franchise: %u titles so far",
+                                       n_nodes),
+                             n_nodes);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->progress_bar), tooltip);
+}
+
+static void
+franchise_done (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(Load) load = user_data;
+  KzWindow *self = load->self;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzResultFlags flags = 0;
+
+  graph = kz_relations_service_get_franchise_finish (KZ_RELATIONS_SERVICE (object), result, &flags, &error);
+  if (!load_is_current (load))
+    return;
+
+  self->franchise_busy = FALSE;
+  update_progress (self);
+
+  if (graph != NULL)
+    {
+      set_franchise (self, graph);
+      load_note_result (load, flags);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+           !error_is_unreachable (error))
+    {
+      load_report_error (load, error);
+    }
+
+  load_done_one (load);
+}
+
+static void
+load_title (KzWindow     *self,
+            gint64        id,
+            KzFetchFlags  flags,
+            gboolean      push)
+{
+  KzRelationsService *service = kz_context_get_service (self->context);
+  KzFranchiseOptions options;
+  Load *load;
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+  self->load_serial++;
+
+  load = g_rc_box_new0 (Load);
+  load->self = g_object_ref (self);
+  load->serial = self->load_serial;
+  load->id = id;
+  load->flags = flags;
+  load->pending = 3;
+  self->load_pending = load->pending;
+
+  if (push && self->title_id != 0 && self->title_id != id)
+    {
+      g_array_append_val (self->history, self->title_id);
+      if (self->history->len > MAX_HISTORY)
+        g_array_remove_index (self->history, 0);
+      load->pushed = TRUE;
+    }
+
+  self->title_id = id;
+  self->franchise_busy = TRUE;
+  self->franchise_fraction = 0.05;
+  update_progress (self);
+
+  kz_context_get_franchise_options (self->context, &options);
+
+  kz_relations_service_get_basic_async (service, id, flags, self->load_cancellable,
+                                        basic_done, load_ref (load));
+  kz_relations_service_get_detailed_async (service, id, flags, self->load_cancellable,
+                                           detailed_done, load_ref (load));
+  kz_relations_service_get_franchise_async (service, id, &options, flags,
+                                            franchise_progress, load,
+                                            self->load_cancellable,
+                                            franchise_done, load);
+}
+
+/* Actions */
+
+static void
+go_back (KzWindow *self)
+{
+  if (self->history->len > 0)
+    {
+      gint64 id = g_array_index (self->history, gint64, self->history->len - 1);
+
+      g_array_set_size (self->history, self->history->len - 1);
+      load_title (self, id, KZ_FETCH_DEFAULT, FALSE);
+    }
+  else if (adw_leaflet_get_folded (self->leaflet))
+    {
+      adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+    }
+}
+
+static void
+back_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  go_back (KZ_WINDOW (user_data));
+}
+
+/* The back button some mice have (button 8) goes back too. */
+static void
+mouse_back_pressed_cb (KzWindow        *self,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       GtkGestureClick *gesture)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  go_back (self);
+}
+
+static void
+refresh_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  KzWindow *self = user_data;
+
+  if (self->title_id != 0)
+    load_title (self, self->title_id, KZ_FETCH_REFRESH, FALSE);
+}
+
+static void
+retry_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  KzWindow *self = user_data;
+
+  if (self->title_id != 0)
+    load_title (self, self->title_id, KZ_FETCH_DEFAULT, FALSE);
+}
+
+static void
+library_refresh_progress (guint    done,
+                          guint    total,
+                          gpointer user_data)
+{
+  KzWindow *self = user_data;
+
+  self->library_fraction = total > 0 ? (double)done / total : 1.0;
+  update_progress (self);
+}
+
+static void
+library_refreshed (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(KzWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint n_refreshed;
+
+  n_refreshed = kz_relations_service_refresh_library_finish (KZ_RELATIONS_SERVICE (object), result, &error);
+  if (self->context == NULL)
+    return;  /* the window was closed */
+
+  self->library_busy = FALSE;
+  g_clear_object (&self->library_cancellable);
+  update_progress (self);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Whatever was saved before stopping is in the library. */
+      kz_context_library_changed (self->context);
+      return;
+    }
+
+  if (error != NULL)
+    {
+      g_autofree char *message = describe_error (error);
+
+      show_toast (self, message);
+      return;
+    }
+
+  if (n_refreshed == 0)
+    {
+      show_toast (self, _("Library is up to date"));
+    }
+  else
+    {
+      g_autofree char *message = g_strdup_printf (ngettext ("Refreshed %u title",
+                                                            "Refreshed %u titles",
+                                                            n_refreshed),
+                                                  n_refreshed);
+      show_toast (self, message);
+    }
+
+  kz_context_library_changed (self->context);
+}
+
+static void
+refresh_library_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  KzWindow *self = user_data;
+
+  if (self->library_busy)
+    return;
+
+  self->library_busy = TRUE;
+  self->library_fraction = 0.0;
+  self->library_cancellable = g_cancellable_new ();
+  update_progress (self);
+
+  kz_relations_service_refresh_library_async (kz_context_get_service (self->context),
+                                              library_refresh_progress, self,
+                                              self->library_cancellable,
+                                              library_refreshed, g_object_ref (self));
+}
+
+static void
+cancel_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  KzWindow *self = user_data;
+
+  if (self->franchise_busy)
+    g_cancellable_cancel (self->load_cancellable);
+  g_cancellable_cancel (self->library_cancellable);
+}
+
+static void
+search_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  KzWindow *self = user_data;
+
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
+
+  kz_library_sidebar_focus_search (self->sidebar);
+}
+
+static const GActionEntry win_actions[] = {
+  { .name = "back", .activate = back_activated },
+  { .name = "refresh", .activate = refresh_activated },
+  { .name = "refresh-library", .activate = refresh_library_activated },
+  { .name = "retry", .activate = retry_activated },
+  { .name = "cancel", .activate = cancel_activated },
+  { .name = "search", .activate = search_activated },
+};
+
+/* Signals from the children */
+
+static void
+open_title_cb (KzWindow *self,
+               gint64    id)
+{
+  kz_window_open_title (self, id);
+}
+
+static void
+sidebar_title_activated_cb (KzWindow *self,
+                            gint64    id)
+{
+  kz_window_open_title (self, id);
+}
+
+static void
+visible_child_changed_cb (KzWindow *self)
+{
+  update_actions (self);
+}
+
+/* Becoming narrow with a title open shows the title. */
+static void
+folded_changed_cb (KzWindow *self)
+{
+  if (adw_leaflet_get_folded (self->leaflet) && self->title_id != 0)
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+
+  update_actions (self);
+}
+
+/* GObject */
+
+static void
+add_view (KzWindow   *self,
+          GtkWidget  *view,
+          const char *name,
+          const char *title,
+          const char *icon_name)
+{
+  AdwViewStackPage *page = adw_view_stack_add_titled (self->view_stack, view, name, title);
+
+  adw_view_stack_page_set_icon_name (page, icon_name);
+  g_signal_connect_object (view, "open-title", G_CALLBACK (open_title_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
+kz_window_constructed (GObject *object)
+{
+  KzWindow *self = (KzWindow *)object;
+  GSettings *settings;
+
+  G_OBJECT_CLASS (kz_window_parent_class)->constructed (object);
+
+  g_assert (KZ_IS_CONTEXT (self->context));
+
+  settings = kz_context_get_settings (self->context);
+  g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+
+  self->sidebar = KZ_LIBRARY_SIDEBAR (kz_library_sidebar_new (self->context));
+  gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar), TRUE);
+  gtk_box_append (self->sidebar_box, GTK_WIDGET (self->sidebar));
+  g_signal_connect_object (self->sidebar, "title-activated",
+                           G_CALLBACK (sidebar_title_activated_cb), self, G_CONNECT_SWAPPED);
+
+  self->title_page = KZ_TITLE_PAGE (kz_title_page_new (self->context));
+  self->franchise_tree = KZ_FRANCHISE_TREE (kz_franchise_tree_new (self->context));
+  self->watch_order = KZ_WATCH_ORDER (kz_watch_order_new (self->context));
+  self->timeline_view = KZ_TIMELINE_VIEW (kz_timeline_view_new (self->context));
+
+  add_view (self, GTK_WIDGET (self->title_page), "overview", _("Overview"), "view-reveal-symbolic");
+  add_view (self, GTK_WIDGET (self->franchise_tree), "tree", _("Tree"), "view-list-bullet-symbolic");
+  add_view (self, GTK_WIDGET (self->watch_order), "watch-order", _("Watch Order"), "view-list-ordered-symbolic");
+  add_view (self, GTK_WIDGET (self->timeline_view), "timeline", _("Timeline"), "x-office-calendar-symbolic");
+
+  g_signal_connect_object (self->context, "notify::title-language",
+                           G_CALLBACK (title_language_changed), self, G_CONNECT_SWAPPED);
+
+  show_page (self, "empty");
+  update_progress (self);
+}
+
+static void
+kz_window_dispose (GObject *object)
+{
+  KzWindow *self = (KzWindow *)object;
+
+  /* Whatever still arrives belongs to no title shown. */
+  self->load_serial++;
+  g_cancellable_cancel (self->load_cancellable);
+  g_cancellable_cancel (self->library_cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), KZ_TYPE_WINDOW);
+
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->library_cancellable);
+  g_clear_object (&self->entry);
+  g_clear_object (&self->franchise);
+  g_clear_object (&self->context);
+
+  G_OBJECT_CLASS (kz_window_parent_class)->dispose (object);
+}
+
+static void
+kz_window_finalize (GObject *object)
+{
+  KzWindow *self = (KzWindow *)object;
+
+  g_array_unref (self->history);
+
+  G_OBJECT_CLASS (kz_window_parent_class)->finalize (object);
+}
+
+static void
+kz_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  KzWindow *self = KZ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kz_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  KzWindow *self = KZ_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kz_window_class_init (KzWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = kz_window_constructed;
+  object_class->dispose = kz_window_dispose;
+  object_class->finalize = kz_window_finalize;
+  object_class->get_property = kz_window_get_property;
+  object_class->set_property = kz_window_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         KZ_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/kz-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, sidebar_box);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, view_stack);
+  gtk_widget_class_bind_template_callback (widget_class, mouse_back_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, visible_child_changed_cb);
+}
+
+static void
+kz_window_init (KzWindow *self)
+{
+  self->history = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
+                                   G_N_ELEMENTS (win_actions), self);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+KzWindow *
+kz_window_new (KzApplication *app,
+               KzContext     *context)
+{
+  g_return_val_if_fail (KZ_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (KZ_IS_CONTEXT (context), NULL);
+
+  return g_object_new (KZ_TYPE_WINDOW,
+                       "application", app,
+                       "context", context,
+                       NULL);
+}
+
+/**
+ * kz_window_open_title:
+ * @id: an AniList id
+ *
+ * Shows the title and discovers its franchise; the title open before
+ * goes onto the history that win.back returns through.
+ */
+void
+kz_window_open_title (KzWindow *self,
+                      gint64    id)
+{
+  g_return_if_fail (KZ_IS_WINDOW (self));
+  g_return_if_fail (id > 0);
+
+  /* On a narrow window the title replaces the list. (Wide, the focus
+   * stays where it is.) */
+  if (adw_leaflet_get_folded (self->leaflet))
+    adw_leaflet_set_visible_child_name (self->leaflet, "content");
+
+  /* Already shown or on its way (a double click): nothing to do. */
+  if (id == self->title_id &&
+      (self->load_pending > 0 || (self->entry != NULL && kz_entry_get_id (self->entry) == id)))
+    return;
+
+  load_title (self, id, KZ_FETCH_DEFAULT, TRUE);
+}
+
+gint64
+kz_window_get_title_id (KzWindow *self)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), 0);
+  return self->title_id;
+}
+
+/**
+ * kz_window_get_franchise:
+ *
+ * Returns: (transfer none) (nullable): the franchise the views show
+ */
+KzFranchiseGraph *
+kz_window_get_franchise (KzWindow *self)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), NULL);
+  return self->franchise;
+}
+
+/* "empty", "not-stored" or "views" */
+const char *
+kz_window_get_visible_page (KzWindow *self)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+/* TRUE while a title, its franchise or a library refresh is loading. */
+gboolean
+kz_window_get_busy (KzWindow *self)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), FALSE);
+  return self->load_pending > 0 || self->franchise_busy || self->library_busy;
+}
+
+KzLibrarySidebar *
+kz_window_get_sidebar (KzWindow *self)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), NULL);
+  return self->sidebar;
+}
+
+/* @name: "overview", "tree", "watch-order" or "timeline" */
+GtkWidget *
+kz_window_get_view (KzWindow   *self,
+                    const char *name)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), NULL);
+  return adw_view_stack_get_child_by_name (self->view_stack, name);
+}
