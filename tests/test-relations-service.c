@@ -724,6 +724,279 @@ test_library_calls (Fixture       *fixture,
   g_assert_cmpuint (refreshed, <, 10);
 }
 
+/* Lets the main context run for @msec without blocking on it. */
+static void
+run_for (guint msec)
+{
+  gint64 until = g_get_monotonic_time () + msec * 1000;
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (1000);
+}
+
+typedef struct {
+  guint             pending;
+  KzEntry          *entry;
+  KzFranchiseGraph *detailed;
+  KzFranchiseGraph *franchise;
+} OpenTitle;
+
+static void
+open_basic_done (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  OpenTitle *open = user_data;
+  g_autoptr(GError) error = NULL;
+
+  open->entry = kz_relations_service_get_basic_finish (KZ_RELATIONS_SERVICE (object), result, NULL, &error);
+  g_assert_no_error (error);
+  open->pending--;
+}
+
+static void
+open_detailed_done (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  OpenTitle *open = user_data;
+  g_autoptr(GError) error = NULL;
+
+  open->detailed = kz_relations_service_get_detailed_finish (KZ_RELATIONS_SERVICE (object), result, NULL, &error);
+  g_assert_no_error (error);
+  open->pending--;
+}
+
+static void
+open_franchise_done (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  OpenTitle *open = user_data;
+  g_autoptr(GError) error = NULL;
+
+  open->franchise = kz_relations_service_get_franchise_finish (KZ_RELATIONS_SERVICE (object), result, NULL, &error);
+  g_assert_no_error (error);
+  open->pending--;
+}
+
+/* What the window does to open a title: all three calls at once. */
+static void
+test_open_title_cost (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(KzRelationsService) alone = new_service (fixture, "alone.db");
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GHashTable) wanted = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) infos = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  OpenTitle open = { 3, NULL, NULL, NULL };
+  const KzRelation *relations;
+  guint n_relations, n_reached, alone_requests, alone_ids;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  /* requests overlap, as they do over a network */
+  kz_mock_anilist_set_latency (fixture->mock, 30);
+
+  graph = franchise (alone, root, NULL, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  alone_requests = kz_mock_anilist_get_request_count (fixture->mock);
+  alone_ids = kz_mock_anilist_get_ids_requested (fixture->mock);
+  g_assert_cmpuint (alone_ids, ==, kz_franchise_graph_get_n_nodes (graph));
+
+  kz_mock_anilist_reset_counters (fixture->mock);
+  kz_relations_service_get_basic_async (fixture->service, root, KZ_FETCH_DEFAULT, NULL,
+                                        open_basic_done, &open);
+  kz_relations_service_get_detailed_async (fixture->service, root, KZ_FETCH_DEFAULT, NULL,
+                                           open_detailed_done, &open);
+  kz_relations_service_get_franchise_async (fixture->service, root, NULL, KZ_FETCH_DEFAULT,
+                                            NULL, NULL, NULL, open_franchise_done, &open);
+  while (open.pending > 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_test_message ("franchise alone: %u requests; title opened: %u requests",
+                  alone_requests, kz_mock_anilist_get_request_count (fixture->mock));
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), <=, alone_requests + 1);
+  g_assert_true (kz_franchise_graph_is_complete (open.franchise));
+  assert_same_graph (graph, open.franchise);
+
+  /* each title fetched once: the franchise's and the page's neighbours,
+   * nothing beyond */
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (open.franchise); i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (open.franchise, i);
+
+      g_assert_cmpint (kz_entry_get_detail (node), ==, KZ_ENTRY_DETAIL_FULL);
+      g_hash_table_add (wanted, g_memdup2 (&(gint64) { kz_entry_get_id (node) }, sizeof (gint64)));
+    }
+  relations = kz_entry_get_relations (open.entry, &n_relations);
+  for (guint i = 0; i < n_relations; i++)
+    if (kz_entry_get_media_type (relations[i].target) == KZ_MEDIA_TYPE_ANIME)
+      g_hash_table_add (wanted, g_memdup2 (&(gint64) { kz_entry_get_id (relations[i].target) },
+                                           sizeof (gint64)));
+  g_assert_cmpuint (kz_mock_anilist_get_ids_requested (fixture->mock), ==, g_hash_table_size (wanted));
+
+  /* and all of it is in the library */
+  {
+    GHashTableIter iter;
+    gpointer key;
+
+    g_hash_table_iter_init (&iter, wanted);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      g_array_append_val (ids, *(gint64 *)key);
+  }
+  infos = kz_store_get_fetch_infos (fixture->store, (const gint64 *)(gpointer)ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < infos->len; i++)
+    g_assert_cmpint (g_array_index (infos, KzFetchInfo, i).fetched_at, ==, fixture->now);
+
+  g_clear_object (&open.entry);
+  g_clear_object (&open.detailed);
+  g_clear_object (&open.franchise);
+}
+
+/* A new memory cache over the same library, as after a restart. */
+static KzRelationsService *
+cold_start (Fixture *fixture)
+{
+  g_autoptr(KzCache) cache = kz_cache_new ();
+  KzRelationsService *service;
+
+  kz_cache_set_clock (cache, fake_now, &fixture->now);
+  service = kz_relations_service_new (cache, fixture->store, fixture->provider);
+  kz_relations_service_set_clock (service, fake_now, &fixture->now);
+
+  return service;
+}
+
+static gboolean
+is_cached (KzRelationsService *service,
+           const char         *key)
+{
+  g_autoptr(GObject) value = kz_cache_lookup (kz_relations_service_get_cache (service),
+                                              KZ_CACHE_TIER_FRANCHISE, key);
+
+  return value != NULL;
+}
+
+static void
+on_franchise_updated (KzRelationsService *service,
+                      gint64              root_id,
+                      gpointer            user_data)
+{
+  GArray *updated = user_data;
+
+  g_array_append_val (updated, root_id);
+}
+
+static void
+test_revalidate (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(KzRelationsService) warm = NULL;
+  g_autoptr(KzRelationsService) later = NULL;
+  g_autoptr(KzRelationsService) unchanged = NULL;
+  g_autoptr(KzFranchiseGraph) first = NULL;
+  g_autoptr(KzFranchiseGraph) shown = NULL;
+  g_autoptr(KzFranchiseGraph) again = NULL;
+  g_autoptr(KzFranchiseGraph) latest = NULL;
+  g_autoptr(KzEntry) stored = NULL;
+  g_autoptr(GArray) updated = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) not_updated = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *old_title = NULL;
+  KzFranchiseOptions options;
+  KzResultFlags flags;
+  guint n_reached, walk_requests;
+  gint64 root = largest_franchise_root (&n_reached);
+  gint64 edited = 0;
+
+  kz_franchise_options_init_default (&options);
+  key = kz_franchise_options_to_key (&options, root);
+
+  first = franchise (fixture->service, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+  walk_requests = kz_mock_anilist_get_request_count (fixture->mock);
+
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (first) && edited == 0; i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (first, i);
+
+      if (kz_entry_get_id (node) != root && kz_entry_get_status (node) == KZ_STATUS_FINISHED)
+        {
+          edited = kz_entry_get_id (node);
+          old_title = g_strdup (kz_entry_get_title_romaji (node));
+        }
+    }
+  g_assert_cmpint (edited, >, 0);
+
+  /* a restart half an hour later: shown from the library, nothing asked */
+  fixture->now += KZ_USEC_PER_HOUR / 2;
+  kz_mock_anilist_reset_counters (fixture->mock);
+  warm = cold_start (fixture);
+  g_signal_connect (warm, "franchise-updated", G_CALLBACK (on_franchise_updated), updated);
+  shown = franchise (warm, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY);
+  assert_same_graph (first, shown);
+  run_for (100);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 0);
+  g_clear_object (&shown);
+
+  /* eight days on, past every title's policy, and one was edited on
+   * AniList: still shown at once, then brought up to date behind it */
+  g_assert_true (kz_mock_anilist_touch (fixture->mock, edited, "Edited Since"));
+  kz_mock_anilist_set_latency (fixture->mock, 50);
+  fixture->now += 8 * KZ_USEC_PER_DAY;
+  later = cold_start (fixture);
+  g_signal_connect (later, "franchise-updated", G_CALLBACK (on_franchise_updated), updated);
+
+  shown = franchise (later, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY | KZ_RESULT_REVALIDATING);
+  g_assert_cmpstr (kz_entry_get_title_romaji (kz_franchise_graph_lookup (shown, edited)), ==, old_title);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 0);
+  g_assert_false (is_cached (later, key));
+
+  /* asked again meanwhile: the same answer, and no second walk */
+  again = franchise (later, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY | KZ_RESULT_REVALIDATING);
+
+  while (updated->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+  run_for (300);
+  g_assert_cmpuint (updated->len, ==, 1);
+  g_assert_cmpint (g_array_index (updated, gint64, 0), ==, root);
+  /* the walk again, every title being due, behind the person's requests */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, walk_requests);
+
+  latest = franchise (later, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_CACHE);
+  g_assert_cmpstr (kz_entry_get_title_romaji (kz_franchise_graph_lookup (latest, edited)), ==, "Edited Since");
+  stored = kz_store_get_entry (fixture->store, edited, &error);
+  g_assert_cmpstr (kz_entry_get_title_romaji (stored), ==, "Edited Since");
+
+  /* another week on with nothing edited: revalidated, but not redrawn */
+  kz_mock_anilist_reset_counters (fixture->mock);
+  fixture->now += 8 * KZ_USEC_PER_DAY;
+  unchanged = cold_start (fixture);
+  g_signal_connect (unchanged, "franchise-updated", G_CALLBACK (on_franchise_updated), not_updated);
+  g_clear_object (&shown);
+  shown = franchise (unchanged, root, NULL, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY | KZ_RESULT_REVALIDATING);
+  while (!is_cached (unchanged, key))
+    g_main_context_iteration (NULL, TRUE);
+  run_for (100);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, walk_requests);
+  g_assert_cmpuint (not_updated->len, ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -744,6 +1017,8 @@ main (int argc, char *argv[])
   ADD ("progress", test_progress);
   ADD ("search", test_search);
   ADD ("library-calls", test_library_calls);
+  ADD ("open-title-cost", test_open_title_cost);
+  ADD ("revalidate", test_revalidate);
 
   return g_test_run ();
 }

@@ -7,17 +7,20 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "kz-context.h"
 #include "kz-entry-private.h"
 #include "kz-entry-row.h"
 #include "kz-franchise-tree.h"
+#include "kz-timeline-private.h"
 #include "kz-timeline-view.h"
 #include "kz-ui-resources.h"
 #include "kz-watch-order.h"
 
 #define CONAN_ID 235
 #define CONAN_TITLES 49
+#define BAKEMONOGATARI_ID 5081
 
 /* One library for every test: seeding it is the slow part. */
 static KzContext *context;
@@ -154,18 +157,26 @@ wait_for_frame (GtkWindow *window)
     g_main_context_iteration (NULL, FALSE);
 }
 
-/* Shows @child in a window and waits for it to be drawn once. */
+/* Shows @child in a window of that size and waits for it to be drawn once. */
 static GtkWindow *
-show_in_window (GtkWidget *child)
+show_in_window_sized (GtkWidget *child,
+                      int        width,
+                      int        height)
 {
   GtkWindow *window = GTK_WINDOW (gtk_window_new ());
 
-  gtk_window_set_default_size (window, 1000, 700);
+  gtk_window_set_default_size (window, width, height);
   gtk_window_set_child (window, child);
   gtk_window_present (window);
   wait_for_frame (window);
 
   return window;
+}
+
+static GtkWindow *
+show_in_window (GtkWidget *child)
+{
+  return show_in_window_sized (child, 1000, 700);
 }
 
 static GtkWidget *
@@ -458,46 +469,74 @@ test_watch_order (void)
   gtk_window_destroy (window);
 }
 
+/* A click at @x, @y of the whole timeline, before scrolling. */
 static void
-click_at (GtkWidget *widget,
-          double     x,
-          double     y)
+click_at (KzTimeline *timeline,
+          double      x,
+          double      y)
 {
-  GtkGesture *click = find_controller (widget, GTK_TYPE_GESTURE_CLICK);
+  GtkScrollable *scrollable = GTK_SCROLLABLE (timeline);
+  GtkGesture *click = find_controller (GTK_WIDGET (timeline), GTK_TYPE_GESTURE_CLICK);
 
   g_assert_nonnull (click);
+  x -= gtk_adjustment_get_value (gtk_scrollable_get_hadjustment (scrollable));
+  y -= gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (scrollable));
   g_signal_emit_by_name (click, "pressed", 1, x, y);
   g_signal_emit_by_name (click, "released", 1, x, y);
 }
 
+/* The part of the timeline on screen, in its own coordinates. */
 static void
-test_timeline (void)
+get_visible_area (KzTimeline      *timeline,
+                  graphene_rect_t *area)
 {
-  KzTimelineView *view = KZ_TIMELINE_VIEW (kz_timeline_view_new (context));
-  KzTimeline *timeline = kz_timeline_view_get_timeline (view);
-  g_autoptr(GPtrArray) release = kz_franchise_graph_dup_release_order (conan);
-  GtkWindow *window = show_in_window (GTK_WIDGET (view));
+  GtkScrollable *scrollable = GTK_SCROLLABLE (timeline);
+
+  graphene_rect_init (area,
+                      gtk_adjustment_get_value (gtk_scrollable_get_hadjustment (scrollable)),
+                      gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (scrollable)),
+                      gtk_widget_get_width (GTK_WIDGET (timeline)),
+                      gtk_widget_get_height (GTK_WIDGET (timeline)));
+}
+
+static gboolean
+rect_is_in (const graphene_rect_t *rect,
+            const graphene_rect_t *area)
+{
+  return rect->origin.x >= area->origin.x && rect->origin.y >= area->origin.y &&
+         rect->origin.x + rect->size.width <= area->origin.x + area->size.width &&
+         rect->origin.y + rect->size.height <= area->origin.y + area->size.height;
+}
+
+/* Twelve characters of the timeline's font, as a box must show. */
+static double
+twelve_characters (KzTimeline *timeline)
+{
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (GTK_WIDGET (timeline)),
+                                                         NULL, NULL);
+  double width = 12.0 * pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+
+  pango_font_metrics_unref (metrics);
+  g_assert_cmpfloat (width, >, 40);
+  return width;
+}
+
+/* Every title once, left to right in time, none overlapping another,
+ * each wide enough for a few words. */
+static void
+assert_boxes_apart (KzTimeline *timeline)
+{
+  guint n = kz_timeline_get_n_items (timeline);
+  double least = twelve_characters (timeline);
   graphene_rect_t rect, other;
-  gint64 opened = 0;
-  guint n;
 
-  g_assert_nonnull (timeline);
-  g_assert_cmpuint (kz_timeline_get_n_items (timeline), ==, 0);
-  g_assert_false (kz_timeline_get_item_rect (timeline, 0, &rect));
-
-  kz_timeline_view_set_graph (view, conan);
-  wait_for_frame (window);
-
-  n = kz_timeline_get_n_items (timeline);
-  g_assert_cmpuint (n, ==, CONAN_TITLES);
-  g_assert_cmpint (kz_timeline_get_item_id (timeline, 0), ==, CONAN_ID);
-
-  /* Every title once; boxes run left to right in time and never overlap. */
+  g_assert_cmpuint (n, >, 0);
   for (guint i = 0; i < n; i++)
     {
-      g_assert_nonnull (kz_franchise_graph_lookup (conan, kz_timeline_get_item_id (timeline, i)));
       g_assert_true (kz_timeline_get_item_rect (timeline, i, &rect));
-      g_assert_cmpfloat (rect.size.width, >=, 120);
+      g_assert_cmpfloat (rect.size.width, >=, least);
+      g_assert_cmpfloat (rect.size.width, <=, KZ_TIMELINE_BOX_WIDTH);
+      g_assert_cmpfloat (rect.size.height, ==, KZ_TIMELINE_BOX_HEIGHT);
 
       if (i > 0)
         {
@@ -511,28 +550,72 @@ test_timeline (void)
           g_assert_false (graphene_rect_intersection (&rect, &other, NULL));
         }
     }
+}
+
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_timeline (void)
+{
+  KzTimelineView *view = KZ_TIMELINE_VIEW (kz_timeline_view_new (context));
+  KzTimeline *timeline = kz_timeline_view_get_timeline (view);
+  GtkWindow *window = show_in_window (GTK_WIDGET (view));
+  GtkAdjustment *hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (timeline));
+  graphene_rect_t rect, other, area;
+  gint64 opened = 0;
+  guint n;
+
+  g_assert_nonnull (timeline);
+  g_assert_cmpuint (kz_timeline_get_n_items (timeline), ==, 0);
+  g_assert_false (kz_timeline_get_item_rect (timeline, 0, &rect));
+
+  kz_timeline_view_set_graph (view, conan);
+  wait_for_frame (window);
+
+  n = kz_timeline_get_n_items (timeline);
+  g_assert_cmpuint (n, ==, CONAN_TITLES);
+  g_assert_cmpint (kz_timeline_get_item_id (timeline, 0), ==, CONAN_ID);
+  for (guint i = 0; i < n; i++)
+    g_assert_nonnull (kz_franchise_graph_lookup (conan, kz_timeline_get_item_id (timeline, i)));
+  assert_boxes_apart (timeline);
 
   gtk_test_accessible_assert_role (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_ROLE_GROUP);
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                        "Franchise Timeline");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        "49 titles from 1996 to 2024");
-
-  /* Big enough to scroll through, both ways in a 1000×700 window. */
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (timeline)), >, 1000);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (timeline)));
 
   /* A click in the middle of a box opens its title. */
   g_signal_connect (view, "open-title", G_CALLBACK (record_open_title), &opened);
   g_assert_true (kz_timeline_get_item_rect (timeline, 5, &rect));
-  click_at (GTK_WIDGET (timeline), rect.origin.x + rect.size.width / 2, rect.origin.y + rect.size.height / 2);
+  click_at (timeline, rect.origin.x + rect.size.width / 2, rect.origin.y + rect.size.height / 2);
   g_assert_cmpint (opened, ==, kz_timeline_get_item_id (timeline, 5));
   g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, 5);
   g_assert_true (gtk_widget_has_focus (GTK_WIDGET (timeline)));
 
   /* Between boxes: nothing. */
   opened = 0;
-  click_at (GTK_WIDGET (timeline), 2, 2);
+  click_at (timeline, 2, 2);
   g_assert_cmpint (opened, ==, 0);
 
   /* The keyboard walks the boxes in time order. */
@@ -583,38 +666,38 @@ test_timeline (void)
     set_title_language (KZ_TITLE_LANGUAGE_ROMAJI);
   }
 
-  /* Keyboard moves scroll the box into view. */
+  /* Zoomed in, keyboard moves scroll the box into view. */
+  kz_timeline_zoom (timeline, 4);
   wait_for_frame (window);
-  {
-    GtkWidget *scrolled = find_descendant (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
-    GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
-
-    g_assert_true (kz_timeline_get_item_rect (timeline, n - 1, &rect));
-    g_assert_cmpfloat (gtk_adjustment_get_value (hadj), >, 0);
-    g_assert_cmpfloat (gtk_adjustment_get_value (hadj), <=, rect.origin.x);
-    g_assert_cmpfloat (gtk_adjustment_get_value (hadj) + gtk_adjustment_get_page_size (hadj),
-                       >=, rect.origin.x + rect.size.width);
-  }
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), >, 2 * gtk_adjustment_get_page_size (hadj));
+  g_assert_true (send_key (GTK_WIDGET (timeline), GDK_KEY_Home));
+  g_assert_true (kz_timeline_get_item_rect (timeline, 0, &rect));
+  get_visible_area (timeline, &area);
+  g_assert_cmpfloat (area.origin.x, <, 20);
+  g_assert_true (rect_is_in (&rect, &area));
+  g_assert_true (send_key (GTK_WIDGET (timeline), GDK_KEY_End));
+  g_assert_true (kz_timeline_get_item_rect (timeline, n - 1, &rect));
+  get_visible_area (timeline, &area);
+  g_assert_cmpfloat (area.origin.x, >, 0);
+  g_assert_true (rect_is_in (&rect, &area));
 
   /* A click on a box in view leaves the view where it is. */
   {
-    GtkWidget *scrolled = find_descendant (GTK_WIDGET (view), GTK_TYPE_SCROLLED_WINDOW);
-    GtkAdjustment *hadj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
     double page = gtk_adjustment_get_page_size (hadj);
     int target = -1;
 
-    gtk_adjustment_set_value (hadj, 2000);
+    gtk_adjustment_set_value (hadj, 1000);
     wait_for_frame (window);
     for (guint i = 0; i < n && target < 0; i++)
       if (kz_timeline_get_item_rect (timeline, i, &rect) &&
-          rect.origin.x > 2000 + 100 && rect.origin.x + rect.size.width < 2000 + page - 100)
+          rect.origin.x > 1000 + 100 && rect.origin.x + rect.size.width < 1000 + page - 100)
         target = i;
 
     g_assert_cmpint (target, >, 0);
-    click_at (GTK_WIDGET (timeline), rect.origin.x + 10, rect.origin.y + 10);
+    click_at (timeline, rect.origin.x + 10, rect.origin.y + 10);
     g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, target);
     g_assert_cmpint (opened, ==, kz_timeline_get_item_id (timeline, target));
-    g_assert_cmpfloat (gtk_adjustment_get_value (hadj), ==, 2000);
+    g_assert_cmpfloat (gtk_adjustment_get_value (hadj), ==, 1000);
   }
 
   kz_timeline_view_set_graph (view, NULL);
@@ -622,6 +705,9 @@ test_timeline (void)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (timeline), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                        "No titles");
   g_assert_false (send_key (GTK_WIDGET (timeline), GDK_KEY_Right));
+  g_assert_false (gtk_widget_get_sensitive (find_action_button (GTK_WIDGET (view), "zoom.in")));
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.in", NULL);
+  g_assert_true (kz_timeline_get_fit (timeline));
   wait_for_frame (window);
   {
     GtkWidget *stack = find_descendant (GTK_WIDGET (view), GTK_TYPE_STACK);
@@ -635,6 +721,339 @@ test_timeline (void)
   }
 
   gtk_window_destroy (window);
+}
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* Activates @button as the keyboard does, and waits for its click. */
+static void
+press_button (GtkWidget *button)
+{
+  gboolean clicked = FALSE;
+  gulong handler = g_signal_connect_swapped (button, "clicked", G_CALLBACK (set_flag), &clicked);
+
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_assert_true (gtk_widget_activate (button));
+  wait_until (flag_is_set, &clicked, "a click");
+  g_signal_handler_disconnect (button, handler);
+}
+
+/* Presses @keyval with Ctrl as the timeline's own shortcuts see it. */
+static gboolean
+press_ctrl (GtkWidget *widget,
+            guint      keyval)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (shortcut);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == GDK_CONTROL_MASK)
+            return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, widget, NULL);
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_timeline_zoom (void)
+{
+  KzTimelineView *view = KZ_TIMELINE_VIEW (kz_timeline_view_new (context));
+  KzTimeline *timeline = kz_timeline_view_get_timeline (view);
+  GtkAdjustment *hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (timeline));
+  GtkWindow *window = show_in_window_sized (GTK_WIDGET (view), 1100, 760);
+  GtkWidget *zoom_in = find_action_button (GTK_WIDGET (view), "zoom.in");
+  GtkWidget *zoom_out = find_action_button (GTK_WIDGET (view), "zoom.out");
+  GtkWidget *zoom_fit = find_action_button (GTK_WIDGET (view), "zoom.fit");
+  GtkEventController *wheel = find_controller (GTK_WIDGET (timeline), GTK_TYPE_EVENT_CONTROLLER_SCROLL);
+  graphene_rect_t rect, area;
+  double fit, min, max, scale;
+  gboolean handled = TRUE;
+  guint n;
+
+  g_assert_nonnull (zoom_in);
+  g_assert_nonnull (zoom_out);
+  g_assert_nonnull (zoom_fit);
+  g_assert_nonnull (wheel);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (zoom_in), GTK_ACCESSIBLE_PROPERTY_LABEL, "Zoom In");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (zoom_out), GTK_ACCESSIBLE_PROPERTY_LABEL, "Zoom Out");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (zoom_fit), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Show Whole Franchise");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (zoom_fit), ==, "Show Whole Franchise");
+
+  kz_timeline_view_set_graph (view, conan);
+  wait_for_frame (window);
+  n = kz_timeline_get_n_items (timeline);
+  g_assert_cmpuint (n, ==, CONAN_TITLES);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (timeline)), ==, 1100);
+
+  /* It opens on the whole franchise: 1996 to today in 1100 pixels, all
+   * of it in view without scrolling sideways, at some 30 pixels a year. */
+  fit = kz_timeline_get_scale (timeline);
+  kz_timeline_get_scale_range (timeline, &min, &max);
+  g_assert_true (kz_timeline_get_fit (timeline));
+  g_assert_cmpfloat (fit, ==, min);
+  g_assert_cmpfloat (max, ==, KZ_TIMELINE_SCALE_MAX);
+  g_assert_cmpfloat (fit, >, 25);
+  g_assert_cmpfloat (fit, <, 40);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, gtk_adjustment_get_page_size (hadj));
+  get_visible_area (timeline, &area);
+  area.size.height = G_MAXFLOAT;
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_true (kz_timeline_get_item_rect (timeline, i, &rect));
+      g_assert_true (rect_is_in (&rect, &area));
+    }
+  assert_boxes_apart (timeline);
+
+  /* Out and back is as far as zoom goes out. */
+  g_assert_false (gtk_widget_get_sensitive (zoom_out));
+  g_assert_false (gtk_widget_get_sensitive (zoom_fit));
+  g_assert_true (gtk_widget_get_sensitive (zoom_in));
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.out", NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, fit);
+
+  /* In by a step, from the button or the action; the step further would
+   * not have fit: the default is the closest view of it all. */
+  press_button (zoom_in);
+  g_assert_cmpfloat_with_epsilon (kz_timeline_get_scale (timeline), fit * KZ_TIMELINE_ZOOM_STEP, 1e-9);
+  g_assert_false (kz_timeline_get_fit (timeline));
+  wait_for_frame (window);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), >, gtk_adjustment_get_page_size (hadj));
+  g_assert_true (gtk_widget_get_sensitive (zoom_out));
+  g_assert_true (gtk_widget_get_sensitive (zoom_fit));
+  assert_boxes_apart (timeline);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.in", NULL));
+  scale = kz_timeline_get_scale (timeline);
+  g_assert_cmpfloat_with_epsilon (scale, fit * KZ_TIMELINE_ZOOM_STEP * KZ_TIMELINE_ZOOM_STEP, 1e-9);
+  wait_for_frame (window);
+  assert_boxes_apart (timeline);
+
+  press_button (zoom_out);
+  g_assert_cmpfloat_with_epsilon (kz_timeline_get_scale (timeline), scale / KZ_TIMELINE_ZOOM_STEP, 1e-9);
+
+  /* All the way in stops at the most. */
+  for (guint i = 0; i < 12; i++)
+    gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.in", NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, KZ_TIMELINE_SCALE_MAX);
+  g_assert_false (gtk_widget_get_sensitive (zoom_in));
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.in", NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, KZ_TIMELINE_SCALE_MAX);
+  wait_for_frame (window);
+  assert_boxes_apart (timeline);
+
+  /* "Show Whole Franchise" is the default again, from the beginning. */
+  press_button (zoom_fit);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, fit);
+  g_assert_true (kz_timeline_get_fit (timeline));
+  wait_for_frame (window);
+  g_assert_cmpfloat (gtk_adjustment_get_value (hadj), ==, 0);
+  g_assert_false (gtk_widget_get_sensitive (zoom_fit));
+
+  /* All the way out stops at the default. */
+  press_button (zoom_in);
+  press_button (zoom_out);
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.out", NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, fit);
+  g_assert_true (kz_timeline_get_fit (timeline));
+
+  /* The keyboard: Ctrl+plus and Ctrl+minus step, Ctrl+0 resets. */
+  g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_plus));
+  g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_equal));
+  g_assert_cmpfloat_with_epsilon (kz_timeline_get_scale (timeline), fit * KZ_TIMELINE_ZOOM_STEP * KZ_TIMELINE_ZOOM_STEP, 1e-9);
+  g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_minus));
+  g_assert_cmpfloat_with_epsilon (kz_timeline_get_scale (timeline), fit * KZ_TIMELINE_ZOOM_STEP, 1e-9);
+  g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_0));
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, fit);
+  g_assert_true (kz_timeline_get_fit (timeline));
+
+  /* The wheel alone scrolls: it is not taken for zooming. */
+  g_signal_emit_by_name (wheel, "scroll", 0.0, -1.0, &handled);
+  g_assert_false (handled);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, fit);
+
+  /* Zooming keeps the keyboard's box in view: near the end, pushed in
+   * from the edge as it widens; in the middle, where it was on screen. */
+  gtk_widget_grab_focus (GTK_WIDGET (timeline));
+  g_assert_true (send_key (GTK_WIDGET (timeline), GDK_KEY_End));
+  g_assert_true (send_key (GTK_WIDGET (timeline), GDK_KEY_Left));
+  g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, (int) n - 2);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_plus));
+      wait_for_frame (window);
+      g_assert_true (kz_timeline_get_item_rect (timeline, n - 2, &rect));
+      get_visible_area (timeline, &area);
+      g_assert_true (rect_is_in (&rect, &area));
+    }
+  g_assert_cmpfloat (gtk_adjustment_get_value (hadj), >, 1000);
+  g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, (int) n - 2);
+
+  g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_0));
+  {
+    graphene_rect_t before;
+    int target = -1;
+
+    for (guint i = 0; i < n && target < 0; i++)
+      if (kz_timeline_get_item_rect (timeline, i, &before) && before.origin.x > 450)
+        target = i;
+
+    g_assert_cmpint (target, >, 0);
+    click_at (timeline, before.origin.x + 5, before.origin.y + 5);
+    g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, target);
+
+    for (guint i = 0; i < 3; i++)
+      {
+        g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_plus));
+        wait_for_frame (window);
+        g_assert_true (kz_timeline_get_item_rect (timeline, target, &rect));
+        get_visible_area (timeline, &area);
+        g_assert_true (rect_is_in (&rect, &area));
+        g_assert_cmpfloat_with_epsilon (rect.origin.x - area.origin.x, before.origin.x, 1);
+      }
+    g_assert_cmpfloat (area.origin.x, >, 500);
+  }
+
+  /* Narrower, the whole franchise follows the width; too narrow, the
+   * boxes would pile up: the scale stops and the view scrolls. */
+  g_assert_true (press_ctrl (GTK_WIDGET (timeline), GDK_KEY_0));
+  gtk_window_set_default_size (window, 950, 760);
+  wait_for_frame (window);
+  wait_for_frame (window);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (timeline)), ==, 950);
+  g_assert_true (kz_timeline_get_fit (timeline));
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), <, fit);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, 950);
+  assert_boxes_apart (timeline);
+
+  gtk_window_set_default_size (window, 400, 760);
+  wait_for_frame (window);
+  wait_for_frame (window);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (timeline)), ==, 400);
+  kz_timeline_get_scale_range (timeline, &min, NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, min);
+  g_assert_cmpfloat (min, >=, twelve_characters (timeline) / 5);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), >, 400);
+  assert_boxes_apart (timeline);
+
+  gtk_window_destroy (window);
+}
+
+/* A short franchise is not blown up to fill the width. */
+static void
+test_timeline_small (void)
+{
+  g_autoptr(KzFranchiseGraph) monogatari = load_franchise (BAKEMONOGATARI_ID);
+  g_autoptr(KzFranchiseGraph) short_one = make_adult_graph ();
+  KzTimelineView *view = KZ_TIMELINE_VIEW (kz_timeline_view_new (context));
+  KzTimeline *timeline = kz_timeline_view_get_timeline (view);
+  GtkAdjustment *hadj = gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (timeline));
+  GtkWindow *window = show_in_window_sized (GTK_WIDGET (view), 1100, 760);
+  graphene_rect_t rect;
+  double scale;
+
+  set_show_adult (FALSE);
+
+  kz_timeline_view_set_graph (view, monogatari);
+  wait_for_frame (window);
+  g_assert_cmpuint (kz_timeline_get_n_items (timeline), >=, 10);
+  scale = kz_timeline_get_scale (timeline);
+  g_assert_true (kz_timeline_get_fit (timeline));
+  g_assert_cmpfloat (scale, >, 40);
+  g_assert_cmpfloat (scale, <=, KZ_TIMELINE_FIT_SCALE_MAX);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (hadj), <=, 1100);
+  assert_boxes_apart (timeline);
+
+  /* Three titles over four years: at most the capped scale. */
+  kz_timeline_view_set_graph (view, short_one);
+  wait_for_frame (window);
+  g_assert_cmpuint (kz_timeline_get_n_items (timeline), ==, 3);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, KZ_TIMELINE_FIT_SCALE_MAX);
+  g_assert_true (kz_timeline_get_fit (timeline));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_true (kz_timeline_get_item_rect (timeline, i, &rect));
+      g_assert_cmpfloat (rect.size.width, <=, KZ_TIMELINE_BOX_WIDTH);
+      g_assert_cmpfloat (rect.origin.x + rect.size.width, <, 1100);
+    }
+  assert_boxes_apart (timeline);
+
+  /* Zooming in still goes a step closer, out no further. */
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.in", NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, KZ_TIMELINE_SCALE_MAX);
+  gtk_widget_activate_action (GTK_WIDGET (timeline), "zoom.out", NULL);
+  g_assert_cmpfloat (kz_timeline_get_scale (timeline), ==, KZ_TIMELINE_FIT_SCALE_MAX);
+  g_assert_true (kz_timeline_get_fit (timeline));
+
+  gtk_window_destroy (window);
+}
+
+/* Boxes leave out the franchise's name that every title repeats. */
+static void
+test_timeline_box_titles (void)
+{
+  KzTimeline *timeline = KZ_TIMELINE (g_object_ref_sink (kz_timeline_new (context)));
+  KzEntry *root = kz_franchise_graph_lookup (conan, CONAN_ID);
+  g_autoptr(GPtrArray) release = kz_franchise_graph_dup_release_order (conan);
+  guint shortened = 0;
+
+  kz_timeline_set_graph (timeline, conan);
+  g_assert_cmpstr (_kz_timeline_get_box_title (timeline, root), ==, "Meitantei Conan");
+
+  for (guint i = 0; i < release->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (release, i);
+      const char *title = kz_entry_get_title_romaji (entry);
+      const char *shown = _kz_timeline_get_box_title (timeline, entry);
+
+      if (g_str_has_prefix (title, "Meitantei Conan: "))
+        {
+          g_assert_cmpstr (shown, ==, title + strlen ("Meitantei Conan: "));
+          shortened++;
+        }
+      else if (!g_str_has_prefix (title, "Meitantei Conan "))
+        {
+          g_assert_cmpstr (shown, ==, title);
+        }
+    }
+  g_assert_cmpuint (shortened, >=, 20);
+
+  /* In the language asked for. */
+  set_title_language (KZ_TITLE_LANGUAGE_ENGLISH);
+  for (guint i = 0; i < release->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (release, i);
+      const char *title = kz_entry_get_title (entry, KZ_TITLE_LANGUAGE_ENGLISH);
+
+      if (g_str_has_prefix (title, "Case Closed: "))
+        g_assert_cmpstr (_kz_timeline_get_box_title (timeline, entry), ==, title + strlen ("Case Closed: "));
+    }
+  set_title_language (KZ_TITLE_LANGUAGE_ROMAJI);
+
+  g_object_unref (timeline);
 }
 
 static void
@@ -806,6 +1225,9 @@ main (int   argc,
   g_test_add_func ("/kz/ui/franchise/tree", test_tree);
   g_test_add_func ("/kz/ui/franchise/watch-order", test_watch_order);
   g_test_add_func ("/kz/ui/franchise/timeline", test_timeline);
+  g_test_add_func ("/kz/ui/franchise/timeline-zoom", test_timeline_zoom);
+  g_test_add_func ("/kz/ui/franchise/timeline-small", test_timeline_small);
+  g_test_add_func ("/kz/ui/franchise/timeline-box-titles", test_timeline_box_titles);
   g_test_add_func ("/kz/ui/franchise/legend", test_legend);
   g_test_add_func ("/kz/ui/franchise/release-label", test_release_label);
   g_test_add_func ("/kz/ui/franchise/adult-hidden", test_adult);

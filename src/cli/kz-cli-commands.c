@@ -14,6 +14,7 @@
 #include "kz-cli-private.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <unistd.h>
 
 #include "kz-cli-output.h"
@@ -192,7 +193,7 @@ relations_done (GObject      *object,
     {
       if (error == NULL)
         g_set_error (&error, KZ_RELATIONS_SERVICE_ERROR, KZ_RELATIONS_SERVICE_ERROR_NOT_FOUND,
-                     _("no such anime: %" G_GINT64_FORMAT), cli->id);
+                     _("no such anime: %" PRId64), cli->id);
       _kz_cli_fail (cli, error);
       return;
     }

@@ -13,6 +13,7 @@
 #include "kz-cli-output-private.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <string.h>
 
 static void
@@ -163,7 +164,7 @@ kz_cli_append_entry_details (GString         *out,
     add_field (fields, _("Episodes"), g_strdup_printf ("%d", episodes));
   if (kz_entry_get_season (entry) != KZ_SEASON_UNKNOWN && kz_entry_get_season_year (entry) > 0)
     add_field (fields, _("Season"),
-               g_strdup_printf ("%s %d", kz_season_to_label (kz_entry_get_season (entry)),
+               g_strdup_printf (C_("season year", "%s %d"), kz_season_to_label (kz_entry_get_season (entry)),
                                 kz_entry_get_season_year (entry)));
   else if (kz_entry_get_season_year (entry) > 0)
     add_field (fields, _("Season"), g_strdup_printf ("%d", kz_entry_get_season_year (entry)));
@@ -173,7 +174,7 @@ kz_cli_append_entry_details (GString         *out,
   else if (start_text != NULL)
     add_field (fields, _("Aired"), g_strdup (start_text));
   if (score > 0)
-    add_field (fields, _("Score"), g_strdup_printf ("%d%%", score));
+    add_field (fields, _("Score"), g_strdup_printf (_("%d%%"), score));
   add_field (fields, _("Genres"), _kz_cli_join_line (kz_entry_get_genres (entry)));
   add_field (fields, _("Adult"), g_strdup (kz_entry_get_is_adult (entry) ? _("yes") : _("no")));
   add_field (fields, _("Link"), kz_cli_sanitize_line (kz_entry_get_site_url (entry)));
@@ -383,8 +384,8 @@ kz_cli_append_refresh (GString                   *out,
                                               "Refreshed %u titles of %s", summary->titles),
                                  summary->titles, title);
   requests_part = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                "%" G_GUINT64_FORMAT " request",
-                                                "%" G_GUINT64_FORMAT " requests",
+                                                "%" PRIu64 " request",
+                                                "%" PRIu64 " requests",
                                                 (gulong) MIN (summary->requests, G_MAXULONG)),
                                    summary->requests);
   g_string_append_printf (out, "%s (%s)", titles_part, requests_part);
@@ -414,9 +415,9 @@ kz_cli_append_stats (GString            *out,
 
       if (cache != NULL)
         kz_cache_get_stats (cache, tier, &stats);
-      g_string_append_printf (out, _("  %-10s %u/%u entries, %" G_GUINT64_FORMAT " hits, %" G_GUINT64_FORMAT " misses, "
-                                     "%" G_GUINT64_FORMAT " expired, %" G_GUINT64_FORMAT " insertions, "
-                                     "%" G_GUINT64_FORMAT " evictions, %" G_GSIZE_FORMAT " KiB\n"),
+      g_string_append_printf (out, _("  %-10s %u/%u entries, %" PRIu64 " hits, %" PRIu64 " misses, "
+                                     "%" PRIu64 " expired, %" PRIu64 " insertions, "
+                                     "%" PRIu64 " evictions, %zu KiB\n"),
                               kz_cache_tier_to_string (tier), stats.entries, stats.max_entries,
                               stats.hits, stats.misses, stats.expired, stats.insertions,
                               stats.evictions, (stats.approx_bytes + 1023) / 1024);
@@ -427,8 +428,8 @@ kz_cli_append_stats (GString            *out,
       KzProviderStats stats = { 0 };
 
       kz_provider_get_stats (provider, &stats);
-      g_string_append_printf (out, _("Provider %s: %" G_GUINT64_FORMAT " requests, %" G_GUINT64_FORMAT " rate limited, "
-                                     "%" G_GUINT64_FORMAT " failures, %.1f s waiting\n"),
+      g_string_append_printf (out, _("Provider %s: %" PRIu64 " requests, %" PRIu64 " rate limited, "
+                                     "%" PRIu64 " failures, %.1f s waiting\n"),
                               kz_provider_get_name (provider), stats.requests_sent,
                               stats.rate_limited, stats.failures,
                               (double) stats.wait_usec / G_USEC_PER_SEC);
@@ -445,9 +446,9 @@ kz_cli_append_stats (GString            *out,
 
   if (service != NULL)
     kz_relations_service_get_stats (service, &service_stats);
-  g_string_append_printf (out, _("Service: %" G_GUINT64_FORMAT " provider fetches, %" G_GUINT64_FORMAT " coalesced, "
-                                 "%" G_GUINT64_FORMAT " cache hits, %" G_GUINT64_FORMAT " library hits, "
-                                 "%" G_GUINT64_FORMAT " stale\n"),
+  g_string_append_printf (out, _("Service: %" PRIu64 " provider fetches, %" PRIu64 " coalesced, "
+                                 "%" PRIu64 " cache hits, %" PRIu64 " library hits, "
+                                 "%" PRIu64 " stale\n"),
                           service_stats.provider_fetches, service_stats.coalesced, service_stats.cache_hits,
                           service_stats.library_hits, service_stats.stale_returned);
   g_string_append_printf (out, _("Ingest: %u entries in, %u dropped, %u years fixed, %u counts fixed, "

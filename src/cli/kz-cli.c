@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "kz-cli-output.h"
+#include "kz-store-recovery.h"
 
 /* Printing */
 
@@ -161,7 +163,7 @@ _kz_cli_fail (KzCli        *cli,
     }
   else if (is_not_found (error) && cli->id > 0)
     {
-      g_autofree char *message = g_strdup_printf (_("no such anime: %" G_GINT64_FORMAT), cli->id);
+      g_autofree char *message = g_strdup_printf (_("no such anime: %" PRId64), cli->id);
 
       print_failure (cli, message);
       finish (cli, KZ_CLI_EXIT_NOT_FOUND);
@@ -264,6 +266,21 @@ _kz_cli_complete (KzCli         *cli,
 
 /* Start-up: open (and first time, seed) the library off the main thread */
 
+typedef struct {
+  KzStore *store;
+  char    *recovered_path;  /* where a damaged library was moved, or NULL */
+} Opened;
+
+static void
+opened_free (gpointer data)
+{
+  Opened *opened = data;
+
+  g_clear_object (&opened->store);
+  g_free (opened->recovered_path);
+  g_free (opened);
+}
+
 static void
 open_store_thread (GTask        *task,
                    gpointer      source_object,
@@ -272,9 +289,11 @@ open_store_thread (GTask        *task,
 {
   const char *path = task_data;
   g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *recovered_path = NULL;
   g_autoptr(KzStore) store = NULL;
   GError *error = NULL;
   guint n_added = 0;
+  Opened *opened;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
@@ -286,7 +305,7 @@ open_store_thread (GTask        *task,
       return;
     }
 
-  store = kz_store_open (path, &error);
+  store = kz_store_open_or_recover (path, &recovered_path, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);
@@ -301,7 +320,10 @@ open_store_thread (GTask        *task,
   if (n_added > 0)
     g_debug ("Seeded %s with %u bundled titles", path, n_added);
 
-  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+  opened = g_new0 (Opened, 1);
+  opened->store = g_steal_pointer (&store);
+  opened->recovered_path = g_steal_pointer (&recovered_path);
+  g_task_return_pointer (task, opened, opened_free);
 }
 
 static void
@@ -311,8 +333,26 @@ open_store_done (GObject      *object,
 {
   KzCli *cli = user_data;
   g_autoptr(GError) error = NULL;
+  Opened *opened;
 
-  cli->store = g_task_propagate_pointer (G_TASK (result), &error);
+  opened = g_task_propagate_pointer (G_TASK (result), &error);
+  if (opened != NULL)
+    {
+      cli->store = g_steal_pointer (&opened->store);
+
+      /* one line on stderr, like a failure, though the command goes on */
+      if (opened->recovered_path != NULL)
+        {
+          g_autofree char *message = NULL;
+
+          message = g_strdup_printf (_("Your library was damaged and has been replaced; "
+                                       "the old file was kept as %s"),
+                                     opened->recovered_path);
+          print_failure (cli, message);
+        }
+      opened_free (opened);
+    }
+
   if (cli->interrupted || cli->store == NULL)
     {
       _kz_cli_fail (cli, error);
@@ -430,7 +470,7 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("KIZUNA_LOCALEDIR") ?: LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("kizuna-cli");

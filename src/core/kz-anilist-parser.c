@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "kz-anilist-parser.h"
@@ -81,6 +82,45 @@ dup_string (JsonObject *object,
   return g_utf8_make_valid (str, -1);
 }
 
+/* Text shown on one line (titles, genres, words): no control character
+ * may reach a label or a terminal, and the blank ones become spaces.
+ * NULL when nothing is left. */
+static char *
+clean_line (const char *str)
+{
+  g_autofree char *valid = NULL;
+  GString *out;
+  char *line;
+
+  if (str == NULL)
+    return NULL;
+
+  valid = g_utf8_make_valid (str, -1);
+  out = g_string_sized_new (strlen (valid));
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\t' || c == '\n' || c == '\r')
+        g_string_append_c (out, ' ');
+      else if (!g_unichar_iscntrl (c))
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+
+  line = g_strstrip (g_string_free (out, FALSE));
+  if (*line == '\0')
+    g_clear_pointer (&line, g_free);
+
+  return line;
+}
+
+static char *
+dup_line (JsonObject *object,
+          const char *name)
+{
+  return clean_line (node_get_string (get_member (object, name)));
+}
+
 static gboolean
 get_int (JsonObject *object,
          const char *name,
@@ -141,10 +181,10 @@ dup_string_array (JsonObject *object,
   strings = g_ptr_array_new ();
   for (guint i = 0; i < length; i++)
     {
-      const char *str = node_get_string (json_array_get_element (array, i));
+      char *str = clean_line (node_get_string (json_array_get_element (array, i)));
 
-      if (str != NULL && *str != '\0')
-        g_ptr_array_add (strings, g_utf8_make_valid (str, -1));
+      if (str != NULL)
+        g_ptr_array_add (strings, str);
     }
 
   if (strings->len == 0)
@@ -197,9 +237,9 @@ parse_common (KzEntry    *entry,
   if (get_int (media, "idMal", &id_mal) && id_mal > 0)
     entry->id_mal = id_mal;
 
-  entry->title_romaji = dup_string (title, "romaji");
-  entry->title_english = dup_string (title, "english");
-  entry->title_native = dup_string (title, "native");
+  entry->title_romaji = dup_line (title, "romaji");
+  entry->title_english = dup_line (title, "english");
+  entry->title_native = dup_line (title, "native");
 
   entry->media_type = kz_media_type_from_string (node_get_string (get_member (media, "type")));
   entry->format = kz_format_from_string (node_get_string (get_member (media, "format")));
@@ -210,8 +250,8 @@ parse_common (KzEntry    *entry,
   entry->is_adult = get_boolean (media, "isAdult");
   entry->start_date = get_date (media, "startDate");
 
-  entry->cover_medium = dup_string (cover, "medium");
-  entry->cover_color = dup_string (cover, "color");
+  entry->cover_medium = dup_line (cover, "medium");
+  entry->cover_color = dup_line (cover, "color");
 }
 
 static KzEntry *
@@ -224,7 +264,7 @@ parse_node (JsonObject  *node,
   if (id == 0)
     {
       g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                           "AniList sent a related entry without a valid id");
+                           _("AniList sent a related entry without a valid id"));
       return NULL;
     }
 
@@ -271,7 +311,7 @@ parse_relations (KzEntry    *entry,
         }
 
       /* New relation types come through as UNKNOWN with their word kept. */
-      raw_type = dup_string (edge, "relationType");
+      raw_type = dup_line (edge, "relationType");
       _kz_entry_add_relation (entry,
                               kz_relation_type_from_string (raw_type),
                               raw_type,
@@ -294,7 +334,7 @@ kz_anilist_parse_media (JsonObject  *media,
   if (id == 0)
     {
       g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                           "AniList sent an entry without a valid id");
+                           _("AniList sent an entry without a valid id"));
       return NULL;
     }
 
@@ -302,14 +342,14 @@ kz_anilist_parse_media (JsonObject  *media,
   parse_common (entry, media);
 
   cover = get_object (media, "coverImage");
-  entry->cover_extra_large = dup_string (cover, "extraLarge");
-  entry->cover_large = dup_string (cover, "large");
-  entry->banner_url = dup_string (media, "bannerImage");
+  entry->cover_extra_large = dup_line (cover, "extraLarge");
+  entry->cover_large = dup_line (cover, "large");
+  entry->banner_url = dup_line (media, "bannerImage");
 
   entry->synonyms = dup_string_array (media, "synonyms");
   entry->genres = dup_string_array (media, "genres");
   entry->description = dup_string (media, "description");
-  entry->site_url = dup_string (media, "siteUrl");
+  entry->site_url = dup_line (media, "siteUrl");
 
   entry->season = kz_season_from_string (node_get_string (get_member (media, "season")));
   entry->duration = get_clamped (media, "duration", G_MININT, G_MAXINT);
@@ -360,7 +400,7 @@ static void
 set_invalid_json (GError **error)
 {
   g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                       "AniList sent a response that is not valid JSON");
+                       _("AniList sent a response that is not valid JSON"));
 }
 
 /* A service message fit for a person: valid UTF-8, one line, bounded. */
@@ -421,7 +461,7 @@ set_error_from_errors (JsonArray  *errors,
       if (status == 404 || g_strcmp0 (message, "Not Found.") == 0)
         {
           g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NOT_FOUND,
-                               "AniList has no entry with that id");
+                               _("AniList has no entry with that id"));
           return;
         }
     }
@@ -445,14 +485,14 @@ set_error_from_errors (JsonArray  *errors,
           g_autofree char *text = plain_message (message);
 
           g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_COMPLEXITY,
-                       "The request was too complex for AniList (%s)", text);
+                       _("The request was too complex for AniList (%s)"), text);
           return;
         }
 
       if (status == 429)
         {
           g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED,
-                               "AniList is rate limiting requests; try again in a minute");
+                               _("AniList is rate limiting requests; try again in a minute"));
           return;
         }
 
@@ -462,10 +502,10 @@ set_error_from_errors (JsonArray  *errors,
 
   if (first_message != NULL)
     g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_QUERY,
-                 "AniList rejected the request: %s", first_message);
+                 _("AniList rejected the request: %s"), first_message);
   else
     g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_QUERY,
-                         "AniList rejected the request without saying why");
+                         _("AniList rejected the request without saying why"));
 }
 
 /* Errors that the HTTP status alone tells, whatever the body holds:
@@ -476,29 +516,56 @@ set_error_from_status (guint    http_status,
 {
   if (http_status == 403)
     g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_UNAVAILABLE,
-                         "AniList is temporarily unavailable; try again later");
+                         _("AniList is temporarily unavailable; try again later"));
   else if (http_status == 429)
     g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED,
-                         "AniList is rate limiting requests; try again in a minute");
+                         _("AniList is rate limiting requests; try again in a minute"));
   else if (http_status >= 500 && http_status <= 599)
     g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_UNAVAILABLE,
-                 "AniList is temporarily unavailable (HTTP %u); try again later",
+                 _("AniList is temporarily unavailable (HTTP %u); try again later"),
                  http_status);
   else if (http_status == 404)
     g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NOT_FOUND,
-                         "AniList has no entry with that id");
+                         _("AniList has no entry with that id"));
   else
     return FALSE;
 
   return TRUE;
 }
 
+/* Reads one item of data.Page.media. */
+typedef KzEntry *(*MediaParser) (JsonObject  *media,
+                                 GError     **error);
+
+/* An item of the freshness check: a stub that carries only its id and
+ * updatedAt, never mistaken for a fetched entry. */
+static KzEntry *
+parse_updated_media (JsonObject  *media,
+                     GError     **error)
+{
+  KzEntry *entry;
+  gint64 id = get_id (media);
+
+  if (id == 0)
+    {
+      g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
+                           "AniList sent an entry without a valid id");
+      return NULL;
+    }
+
+  entry = _kz_entry_new (id, KZ_ENTRY_DETAIL_STUB);
+  entry->updated_at = get_clamped (media, "updatedAt", 0, G_MAXINT64);
+
+  return entry;
+}
+
 /* The parsed entries of data.Page.media, or NULL with @error set when
  * the shape is wrong. Sets @have_media to whether the array was there. */
 static GPtrArray *
-parse_page_media (JsonObject  *root,
-                  gboolean    *have_media,
-                  GError     **error)
+parse_page_media (JsonObject   *root,
+                  MediaParser   parse_item,
+                  gboolean     *have_media,
+                  GError      **error)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func (g_object_unref);
   JsonNode *data;
@@ -544,7 +611,7 @@ parse_page_media (JsonObject  *root,
           continue;
         }
 
-      entry = kz_anilist_parse_media (json_node_get_object (item), &item_error);
+      entry = parse_item (json_node_get_object (item), &item_error);
       if (entry == NULL)
         {
           n_failed++;
@@ -564,27 +631,27 @@ parse_page_media (JsonObject  *root,
 
 invalid:
   g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                       "AniList sent a response in a shape Kizuna does not understand");
+                       _("AniList sent a response in a shape Kizuna does not understand"));
   return NULL;
 }
 
-GPtrArray *
-kz_anilist_parse_response (guint        http_status,
-                           const char  *body,
-                           gsize        length,
-                           GError     **error)
+static GPtrArray *
+parse_response (guint         http_status,
+                const char   *body,
+                gsize         length,
+                MediaParser   parse_item,
+                GError      **error)
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) parse_error = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) media_error = NULL;
+  g_autofree char *repaired = NULL;
   JsonNode *root_node;
   JsonObject *root;
   JsonNode *errors_node;
   JsonArray *errors = NULL;
   gboolean have_media = FALSE;
-
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (set_error_from_status (http_status, error))
     return NULL;
@@ -594,6 +661,16 @@ kz_anilist_parse_response (guint        http_status,
     {
       set_invalid_json (error);
       return NULL;
+    }
+
+  /* json-glib refuses a whole document for one byte that is not UTF-8:
+   * one broken title must not make fifty entries unreadable. Outside
+   * strings JSON is ASCII, so a repair only ever changes text. */
+  if (!g_utf8_validate_len (body, length, NULL))
+    {
+      repaired = g_utf8_make_valid (body, length);
+      body = repaired;
+      length = strlen (repaired);
     }
 
   parser = json_parser_new_immutable ();
@@ -622,11 +699,11 @@ kz_anilist_parse_response (guint        http_status,
   else if (errors_node != NULL && !JSON_NODE_HOLDS_NULL (errors_node))
     {
       g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                           "AniList sent a response in a shape Kizuna does not understand");
+                           _("AniList sent a response in a shape Kizuna does not understand"));
       return NULL;
     }
 
-  entries = parse_page_media (root, &have_media, &media_error);
+  entries = parse_page_media (root, parse_item, &have_media, &media_error);
 
   if (errors != NULL)
     {
@@ -655,10 +732,10 @@ kz_anilist_parse_response (guint        http_status,
       /* A 200 with nothing in it, or an unexpected status with no errors. */
       if (http_status >= 200 && http_status <= 299)
         g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                             "AniList sent a response without any entries");
+                             _("AniList sent a response without any entries"));
       else
         g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_QUERY,
-                     "AniList rejected the request (HTTP %u)", http_status);
+                     _("AniList rejected the request (HTTP %u)"), http_status);
       return NULL;
     }
 
@@ -666,4 +743,35 @@ kz_anilist_parse_response (guint        http_status,
     g_debug ("Entries came with HTTP status %u", http_status);
 
   return g_steal_pointer (&entries);
+}
+
+GPtrArray *
+kz_anilist_parse_response (guint        http_status,
+                           const char  *body,
+                           gsize        length,
+                           GError     **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_response (http_status, body, length, kz_anilist_parse_media, error);
+}
+
+/**
+ * kz_anilist_parse_updated_response:
+ *
+ * Reads the answer to kz_anilist_query_updated_at(), with the same
+ * error mapping as kz_anilist_parse_response().
+ *
+ * Returns: (transfer full) (element-type KzEntry): one stub per entry
+ *   AniList knows, holding only its id and updatedAt (0 when missing)
+ */
+GPtrArray *
+kz_anilist_parse_updated_response (guint        http_status,
+                                   const char  *body,
+                                   gsize        length,
+                                   GError     **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_response (http_status, body, length, parse_updated_media, error);
 }

@@ -23,5 +23,10 @@ GPtrArray *kz_anilist_parse_response (guint        http_status,
                                       const char  *body,
                                       gsize        length,
                                       GError     **error);
+/* The answer to the updatedAt check: stubs with an id and updatedAt. */
+GPtrArray *kz_anilist_parse_updated_response (guint        http_status,
+                                              const char  *body,
+                                              gsize        length,
+                                              GError     **error);
 
 G_END_DECLS

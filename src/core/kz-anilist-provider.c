@@ -13,6 +13,7 @@
 
 #include "kz-anilist-provider.h"
 
+#include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
 #include "kz-anilist-provider-private.h"
@@ -121,24 +122,15 @@ kz_anilist_provider_get_name (KzProvider *provider)
   return "AniList";
 }
 
+/* Starts one request per page of unique, valid ids. */
 static void
-kz_anilist_provider_fetch_async (KzProvider          *provider,
-                                 const gint64        *ids,
-                                 guint                n_ids,
-                                 KzPriority           priority,
-                                 GCancellable        *cancellable,
-                                 GAsyncReadyCallback  callback,
-                                 gpointer             user_data)
+start_for_ids (GTask        *task,
+               const gint64 *ids,
+               guint         n_ids)
 {
-  KzAniListProvider *self = KZ_ANILIST_PROVIDER (provider);
-  g_autoptr(GTask) task = NULL;
+  KzAniListOperation *op = g_task_get_task_data (task);
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) unique = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
-  KzAniListOperation *op;
-
-  task = operation_new (self, priority, cancellable, callback, user_data);
-  g_task_set_source_tag (task, kz_anilist_provider_fetch_async);
-  op = g_task_get_task_data (task);
 
   for (guint i = 0; i < n_ids; i++)
     {
@@ -165,6 +157,23 @@ kz_anilist_provider_fetch_async (KzProvider          *provider,
     }
   if (--op->n_pending == 0)
     _kz_anilist_operation_complete (task);
+}
+
+static void
+kz_anilist_provider_fetch_async (KzProvider          *provider,
+                                 const gint64        *ids,
+                                 guint                n_ids,
+                                 KzPriority           priority,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  KzAniListProvider *self = KZ_ANILIST_PROVIDER (provider);
+  g_autoptr(GTask) task = NULL;
+
+  task = operation_new (self, priority, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_anilist_provider_fetch_async);
+  start_for_ids (task, ids, n_ids);
 }
 
 static GPtrArray *
@@ -208,6 +217,53 @@ kz_anilist_provider_search_finish (KzProvider    *provider,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* The operation is tagged with the query its requests send: they ask
+ * for id and updatedAt alone (see kz-anilist-request.c). */
+static void
+kz_anilist_provider_check_updated_async (KzProvider          *provider,
+                                         const gint64        *ids,
+                                         guint                n_ids,
+                                         KzPriority           priority,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  KzAniListProvider *self = KZ_ANILIST_PROVIDER (provider);
+  g_autoptr(GTask) task = NULL;
+
+  task = operation_new (self, priority, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_anilist_query_updated_at);
+  start_for_ids (task, ids, n_ids);
+}
+
+static GHashTable *
+kz_anilist_provider_check_updated_finish (KzProvider    *provider,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  g_autoptr(GPtrArray) stubs = NULL;
+  GHashTable *updated;
+
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kz_anilist_query_updated_at, NULL);
+
+  if (!(stubs = g_task_propagate_pointer (G_TASK (result), error)))
+    return NULL;
+
+  updated = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < stubs->len; i++)
+    {
+      KzEntry *stub = g_ptr_array_index (stubs, i);
+      gint64 id = kz_entry_get_id (stub);
+      gint64 updated_at = kz_entry_get_updated_at (stub);
+
+      g_hash_table_replace (updated, g_memdup2 (&id, sizeof id),
+                            g_memdup2 (&updated_at, sizeof updated_at));
+    }
+
+  return updated;
+}
+
 static void
 kz_anilist_provider_get_stats (KzProvider      *provider,
                                KzProviderStats *stats)
@@ -238,6 +294,8 @@ kz_anilist_provider_iface_init (KzProviderInterface *iface)
   iface->search_async = kz_anilist_provider_search_async;
   iface->search_finish = kz_anilist_provider_search_finish;
   iface->get_stats = kz_anilist_provider_get_stats;
+  iface->check_updated_async = kz_anilist_provider_check_updated_async;
+  iface->check_updated_finish = kz_anilist_provider_check_updated_finish;
 }
 
 static void
@@ -436,7 +494,7 @@ kz_endpoint_is_acceptable (const char  *uri,
   if (parsed == NULL || g_uri_get_host (parsed) == NULL || *g_uri_get_host (parsed) == '\0')
     {
       g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INSECURE,
-                   "“%s” is not a web address Kizuna can use for AniList", uri);
+                   _("“%s” is not a web address Kizuna can use for AniList"), uri);
       return FALSE;
     }
 
@@ -451,11 +509,11 @@ kz_endpoint_is_acceptable (const char  *uri,
 
   if (g_ascii_strcasecmp (scheme, "http") == 0)
     g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INSECURE,
-                 "Refusing to talk to %s without encryption: use an https:// address "
-                 "(plain http is only allowed to this computer)", uri);
+                 _("Refusing to talk to %s without encryption: use an https:// address "
+                   "(plain http is only allowed to this computer)"), uri);
   else
     g_set_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INSECURE,
-                 "Cannot use “%s” for AniList: only https:// addresses are supported", uri);
+                 _("Cannot use “%s” for AniList: only https:// addresses are supported"), uri);
 
   return FALSE;
 }

@@ -38,6 +38,16 @@ static const char by_ids_query[] =
   "} "
   MEDIA_FRAGMENT;
 
+/* The cheap freshness check: no relations, so it costs AniList little
+ * however many ids it names. */
+static const char updated_at_query[] =
+  "query ($ids: [Int], $page: Int, $perPage: Int) { "
+    "Page(page: $page, perPage: $perPage) { "
+      PAGE_INFO
+      "media(id_in: $ids, type: ANIME) { id updatedAt } "
+    "} "
+  "}";
+
 static const char search_query[] =
   "query ($search: String, $page: Int, $perPage: Int) { "
     "Page(page: $page, perPage: $perPage) { "
@@ -86,21 +96,18 @@ end_request (JsonBuilder *builder,
   return g_bytes_new_take (data, length);
 }
 
-/* One page of up to KZ_ANILIST_MAX_PER_PAGE entries: callers split
- * longer lists into batches. */
-GBytes *
-kz_anilist_query_by_ids (const gint64 *ids,
-                         guint         n_ids)
+static GBytes *
+query_for_ids (const char   *query,
+               const gint64 *ids,
+               guint         n_ids)
 {
   g_autoptr(JsonBuilder) builder = NULL;
-
-  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
 
   if (n_ids > KZ_ANILIST_MAX_PER_PAGE)
     g_debug ("%u ids asked for in one request; only the first page of %d comes back",
              n_ids, KZ_ANILIST_MAX_PER_PAGE);
 
-  builder = begin_request (by_ids_query);
+  builder = begin_request (query);
   json_builder_set_member_name (builder, "ids");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n_ids; i++)
@@ -108,6 +115,28 @@ kz_anilist_query_by_ids (const gint64 *ids,
   json_builder_end_array (builder);
 
   return end_request (builder, CLAMP (n_ids, 1, KZ_ANILIST_MAX_PER_PAGE));
+}
+
+/* One page of up to KZ_ANILIST_MAX_PER_PAGE entries: callers split
+ * longer lists into batches. */
+GBytes *
+kz_anilist_query_by_ids (const gint64 *ids,
+                         guint         n_ids)
+{
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  return query_for_ids (by_ids_query, ids, n_ids);
+}
+
+/* Only id and updatedAt of each entry, to tell which stored copies are
+ * out of date; batched like kz_anilist_query_by_ids(). */
+GBytes *
+kz_anilist_query_updated_at (const gint64 *ids,
+                             guint         n_ids)
+{
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  return query_for_ids (updated_at_query, ids, n_ids);
 }
 
 GBytes *

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 /* Request bodies ({"query": …, "variables": …}), ready to POST. */
 GBytes *kz_anilist_query_by_ids (const gint64 *ids,
                                  guint         n_ids);
+GBytes *kz_anilist_query_updated_at (const gint64 *ids,
+                                     guint         n_ids);
 GBytes *kz_anilist_query_search (const char   *text,
                                  guint         limit);
 

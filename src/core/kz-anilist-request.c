@@ -15,6 +15,8 @@
 
 #include "kz-anilist-provider.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <libsoup/soup.h>
 
 #include "kz-anilist-parser.h"
@@ -34,6 +36,7 @@ typedef struct {
   GTask        *operation;
   gint64       *ids;          /* NULL for a search */
   guint         n_ids;
+  gboolean      updated_only; /* the freshness check, not a fetch */
   GBytes       *body;
   guint         n_rate_retries;
   SoupMessage  *message;
@@ -42,8 +45,9 @@ typedef struct {
 } Batch;
 
 typedef struct {
-  guint   status;
-  GBytes *body;
+  guint     status;
+  GBytes   *body;
+  gboolean  updated_only;
 } ParseData;
 
 static void batch_start (Batch *batch);
@@ -82,6 +86,7 @@ batch_free (Batch *batch)
   g_free (batch);
 }
 
+/* The operation's source tag says which query its requests send. */
 static Batch *
 batch_new_for_ids (GTask        *operation,
                    const gint64 *ids,
@@ -92,7 +97,11 @@ batch_new_for_ids (GTask        *operation,
   batch->operation = g_object_ref (operation);
   batch->ids = g_memdup2 (ids, sizeof *ids * n_ids);
   batch->n_ids = n_ids;
-  batch->body = kz_anilist_query_by_ids (ids, n_ids);
+  batch->updated_only = g_task_get_source_tag (operation) == (gpointer) kz_anilist_query_updated_at;
+  if (batch->updated_only)
+    batch->body = kz_anilist_query_updated_at (ids, n_ids);
+  else
+    batch->body = kz_anilist_query_by_ids (ids, n_ids);
 
   return batch;
 }
@@ -150,10 +159,10 @@ transport_error (KzAniListProvider *self,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
     mapped = g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_TIMEOUT,
-                          "AniList did not answer within %u s", self->timeout);
+                          _("AniList did not answer within %u s"), self->timeout);
   else
     mapped = g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_NETWORK,
-                          "Cannot reach AniList at %s: %s",
+                          _("Cannot reach AniList at %s: %s"),
                           self->endpoint, error->message);
 
   g_error_free (error);
@@ -166,14 +175,14 @@ too_large_error (KzAniListProvider *self)
   g_autofree char *limit = g_format_size (self->max_response_size);
 
   return g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_TOO_LARGE,
-                      "AniList's answer is larger than the %s limit", limit);
+                      _("AniList's answer is larger than the %s limit"), limit);
 }
 
 static GError *
 rate_limited_error (gint64 seconds)
 {
   return g_error_new (KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED,
-                      "AniList is rate limiting requests; retry in %" G_GINT64_FORMAT " s",
+                      _("AniList is rate limiting requests; retry in %" PRId64 " s"),
                       seconds);
 }
 
@@ -306,7 +315,10 @@ parse_in_thread (GTask        *task,
   gsize length = 0;
 
   text = g_bytes_get_data (parse->body, &length);
-  entries = kz_anilist_parse_response (parse->status, text ? text : "", length, &error);
+  if (parse->updated_only)
+    entries = kz_anilist_parse_updated_response (parse->status, text ? text : "", length, &error);
+  else
+    entries = kz_anilist_parse_response (parse->status, text ? text : "", length, &error);
 
   if (entries != NULL)
     g_task_return_pointer (task, entries, (GDestroyNotify) g_ptr_array_unref);
@@ -314,7 +326,7 @@ parse_in_thread (GTask        *task,
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_new_error (task, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
-                             "AniList sent an answer Kizuna cannot read");
+                             _("AniList sent an answer Kizuna cannot read"));
 }
 
 static void
@@ -377,6 +389,7 @@ batch_received (Batch *batch)
   parse = g_new0 (ParseData, 1);
   parse->status = status;
   parse->body = g_byte_array_free_to_bytes (g_steal_pointer (&batch->received));
+  parse->updated_only = batch->updated_only;
 
   task = g_task_new (NULL, op->cancellable, on_parsed, batch);
   g_task_set_source_tag (task, batch_received);

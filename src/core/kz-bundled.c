@@ -10,6 +10,8 @@
 #include "kz-bundled-private.h"
 
 #include <gio/gio.h>
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 
 #include "kz-anilist-parser.h"
@@ -39,8 +41,9 @@ static gboolean
 set_malformed (GError     **error,
                const char  *what)
 {
+  /* Translators: %s says what is wrong, in English; it is for bug reports. */
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "The bundled library is damaged (%s); reinstall Kizuna", what);
+               _("The bundled library is damaged (%s); reinstall Kizuna"), what);
   return FALSE;
 }
 
@@ -63,8 +66,8 @@ check_header (JsonObject  *root,
   if (json_node_get_int (node) != SNAPSHOT_VERSION)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                   "The bundled library has version %" G_GINT64_FORMAT
-                   ", this Kizuna reads version %d",
+                   _("The bundled library has version %" PRId64
+                     ", this Kizuna reads version %d"),
                    json_node_get_int (node), SNAPSHOT_VERSION);
       return FALSE;
     }

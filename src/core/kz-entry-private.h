@@ -40,6 +40,8 @@ struct _KzEntry
   int            duration;
   int            season_year;
   int            average_score;
+  /* MyAnimeList's score out of 10, as Jikan reports it; 0 when unknown */
+  double         mal_score;
 
   KzMediaType    media_type : 4;
   KzFormat       format : 5;

@@ -1,5 +1,13 @@
 /* kz-entry-resolver.c
  *
+ * Every resolver that asks the same provider shares one table of the
+ * fetches in flight: a resolver joins a fetch of the ids it needs
+ * instead of sending its own, so that the calls a window makes at once
+ * for one title (basic, detailed, franchise) fetch each entry once. A
+ * fetch that just landed answers too, for a resolver whose library read
+ * began before it was saved. Everything here runs on the provider's
+ * main context.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -11,6 +19,33 @@
 #include "kz-entry-private.h"
 #include "kz-entry-resolver.h"
 
+/* How long a landed fetch is kept for resolvers that read the library
+ * before it was saved; they read within milliseconds. */
+#define LANDED_MEMORY_USEC (10 * G_USEC_PER_SEC)
+
+typedef struct _Flight Flight;
+
+typedef struct {
+  GHashTable *by_id;        /* gint64* → Flight* (a reference each) */
+  GQueue      landed;       /* Flight* (a reference each), oldest first */
+  guint64     generation;   /* counts landings */
+} FlightTable;
+
+/* One provider call of one resolver, which others may wait on. */
+struct _Flight
+{
+  guint        ref_count;
+  FlightTable *table;
+  KzStore     *store;       /* unowned: where its entries are saved */
+  KzPriority   priority;
+  GArray      *ids;         /* gint64; keys of table->by_id point here */
+  GPtrArray   *entries;     /* full entries, once landed */
+  GPtrArray   *waiters;     /* GTask of the resolvers waiting */
+  GError      *error;       /* the provider failed */
+  guint64      landed_gen;  /* 0 while in flight */
+  gint64       landed_at;   /* monotonic */
+  gboolean     cancelled;
+};
 
 typedef struct {
   KzResolveContext  context;
@@ -21,6 +56,14 @@ typedef struct {
   guint             next_fetch;   /* index into to_fetch */
   GPtrArray        *batch;        /* entries fetched, waiting for the library */
   KzResolveResult  *result;
+
+  FlightTable      *flights;      /* NULL without a provider */
+  guint64           read_gen;     /* flights landed before the library read */
+  GHashTable       *awaited;      /* gint64* (into ids): in another resolver's fetch */
+  Flight           *flight;       /* our own fetch, while in flight */
+  guint             n_joined;     /* other resolvers' fetches waited on */
+  gboolean          busy;         /* our own fetch or its saving under way */
+  gboolean          returned;
 } ResolveData;
 
 typedef struct {
@@ -28,7 +71,149 @@ typedef struct {
   GArray    *fetched_at;   /* gint64, parallel to entries */
 } LibraryRead;
 
-static void fetch_next_batch (GTask *task);
+static void advance (GTask *task);
+
+/* Flights */
+
+static Flight *
+flight_ref (Flight *flight)
+{
+  flight->ref_count++;
+  return flight;
+}
+
+static void
+flight_unref (gpointer data)
+{
+  Flight *flight = data;
+
+  if (--flight->ref_count > 0)
+    return;
+
+  g_assert (flight->waiters->len == 0);
+  g_array_unref (flight->ids);
+  g_clear_pointer (&flight->entries, g_ptr_array_unref);
+  g_ptr_array_unref (flight->waiters);
+  g_clear_error (&flight->error);
+  g_free (flight);
+}
+
+static void
+flight_table_free (gpointer data)
+{
+  FlightTable *table = data;
+
+  g_hash_table_unref (table->by_id);
+  g_queue_clear_full (&table->landed, flight_unref);
+  g_free (table);
+}
+
+static FlightTable *
+flight_table_get (KzProvider *provider)
+{
+  GQuark quark = g_quark_from_static_string ("kz-resolver-flights");
+  FlightTable *table;
+
+  if (provider == NULL)
+    return NULL;
+
+  if (!(table = g_object_get_qdata (G_OBJECT (provider), quark)))
+    {
+      table = g_new0 (FlightTable, 1);
+      table->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, flight_unref);
+      g_queue_init (&table->landed);
+      g_object_set_qdata_full (G_OBJECT (provider), quark, table, flight_table_free);
+    }
+
+  return table;
+}
+
+static void
+flight_unlist (Flight *flight)
+{
+  for (guint i = 0; i < flight->ids->len; i++)
+    {
+      gint64 *id = &g_array_index (flight->ids, gint64, i);
+
+      if (g_hash_table_lookup (flight->table->by_id, id) == flight)
+        g_hash_table_remove (flight->table->by_id, id);
+    }
+}
+
+/* Forgets landed flights nobody can still need. */
+static void
+flight_table_expire (FlightTable *table)
+{
+  gint64 now = g_get_monotonic_time ();
+  Flight *flight;
+
+  while ((flight = g_queue_peek_head (&table->landed)) &&
+         now - flight->landed_at > LANDED_MEMORY_USEC)
+    {
+      g_queue_pop_head (&table->landed);
+      flight_unlist (flight);
+      flight_unref (flight);
+    }
+}
+
+static Flight *
+flight_new (FlightTable  *table,
+            KzStore      *store,
+            KzPriority    priority,
+            const gint64 *ids,
+            guint         n_ids)
+{
+  Flight *flight = g_new0 (Flight, 1);
+
+  flight->ref_count = 1;
+  flight->table = table;
+  flight->store = store;
+  flight->priority = priority;
+  flight->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
+  g_array_append_vals (flight->ids, ids, n_ids);
+  flight->waiters = g_ptr_array_new ();
+
+  /* Later resolvers find the newest fetch of each id. */
+  for (guint i = 0; i < n_ids; i++)
+    g_hash_table_replace (table->by_id, &g_array_index (flight->ids, gint64, i),
+                          flight_ref (flight));
+
+  return flight;
+}
+
+static void waiter_landed (GTask  *task,
+                           Flight *flight);
+
+/* The owner's fetch is over (@entries, @error or cancelled): every
+ * waiter gets it, and a success stays listed for a moment. Drops the
+ * owner's reference. */
+static void
+flight_land (Flight    *flight,
+             GPtrArray *entries,
+             GError    *error,
+             gboolean   cancelled)
+{
+  g_autoptr(GPtrArray) waiters = NULL;
+
+  flight->entries = entries ? g_ptr_array_ref (entries)
+                            : g_ptr_array_new_with_free_func (g_object_unref);
+  flight->error = error ? g_error_copy (error) : NULL;
+  flight->cancelled = cancelled;
+  flight->landed_gen = ++flight->table->generation;
+  flight->landed_at = g_get_monotonic_time ();
+
+  if (flight->error != NULL || flight->cancelled)
+    flight_unlist (flight);
+  else
+    g_queue_push_tail (&flight->table->landed, flight_ref (flight));
+
+  waiters = g_steal_pointer (&flight->waiters);
+  flight->waiters = g_ptr_array_new ();
+  for (guint i = 0; i < waiters->len; i++)
+    waiter_landed (g_ptr_array_index (waiters, i), flight);
+
+  flight_unref (flight);
+}
 
 gboolean
 _kz_entry_is_fresh (KzEntry *entry,
@@ -79,6 +264,7 @@ resolve_data_free (gpointer data)
   g_clear_pointer (&state->to_fetch, g_array_unref);
   g_clear_pointer (&state->batch, g_ptr_array_unref);
   g_clear_pointer (&state->result, _kz_resolve_result_free);
+  g_clear_pointer (&state->awaited, g_hash_table_unref);
   g_free (state);
 }
 
@@ -133,7 +319,73 @@ finish (GTask *task)
         g_ptr_array_add (result->entries, g_object_ref (entry));
     }
 
+  state->returned = TRUE;
   g_task_return_pointer (task, g_steal_pointer (&state->result), (GDestroyNotify)_kz_resolve_result_free);
+}
+
+/* Another resolver's fetch we waited on is over. Consumes the
+ * reference the flight held on @task. */
+static void
+waiter_landed (GTask  *task,
+               Flight *flight)
+{
+  ResolveData *state = g_task_get_task_data (task);
+
+  state->n_joined--;
+
+  if (state->returned)
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (flight->cancelled)
+    {
+      /* Its owner gave up: fetch what we were waiting for ourselves. */
+      for (guint i = 0; i < flight->ids->len; i++)
+        {
+          gint64 *id = &g_array_index (flight->ids, gint64, i);
+
+          if (g_hash_table_remove (state->awaited, id))
+            g_array_append_val (state->to_fetch, *id);
+        }
+    }
+  else if (flight->error != NULL)
+    {
+      if (state->result->provider_error == NULL)
+        state->result->provider_error = g_error_copy (flight->error);
+    }
+  else
+    {
+      for (guint i = 0; i < flight->entries->len; i++)
+        {
+          KzEntry *entry = g_ptr_array_index (flight->entries, i);
+
+          if (g_hash_table_remove (state->awaited, &entry->id))
+            index_entry (state->fetched, entry);
+        }
+    }
+
+  advance (task);
+}
+
+/* Our own fetch is over: we go on (and may answer) first, then the
+ * resolvers that joined it hear of it, in the order they asked. Consumes
+ * a reference on @task. */
+static void
+fetch_over (GTask     *task,
+            GPtrArray *entries,
+            GError    *error,
+            gboolean   cancelled)
+{
+  ResolveData *state = g_task_get_task_data (task);
+  Flight *flight = g_steal_pointer (&state->flight);
+
+  state->busy = FALSE;
+  advance (task);
+
+  if (flight != NULL)
+    flight_land (flight, entries, error, cancelled);
 }
 
 static void
@@ -158,18 +410,19 @@ store_batch_done (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   ResolveData *state = g_task_get_task_data (task);
   g_autofree KzIngestReport *report = g_task_propagate_pointer (G_TASK (result), NULL);
+  g_autoptr(GPtrArray) batch = g_steal_pointer (&state->batch);
 
   if (report != NULL)
     kz_ingest_report_add (&state->result->ingest, report);
 
-  for (guint i = 0; i < state->batch->len; i++)
-    index_entry (state->fetched, g_ptr_array_index (state->batch, i));
-  g_clear_pointer (&state->batch, g_ptr_array_unref);
+  for (guint i = 0; i < batch->len; i++)
+    index_entry (state->fetched, g_ptr_array_index (batch, i));
 
-  fetch_next_batch (g_steal_pointer (&task));
+  /* Only now, saved and normalised, do the entries go to whoever waits. */
+  fetch_over (task, batch, NULL, FALSE);
 }
 
 static void
@@ -177,7 +430,7 @@ fetch_done (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  GTask *task = user_data;
   ResolveData *state = g_task_get_task_data (task);
   g_autoptr(GTask) store_task = NULL;
   g_autoptr(GError) error = NULL;
@@ -188,56 +441,128 @@ fetch_done (GObject      *object,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          g_task_return_error (task, g_steal_pointer (&error));
+          if (!state->returned)
+            {
+              state->returned = TRUE;
+              g_task_return_error (task, g_error_copy (error));
+            }
+          fetch_over (task, NULL, NULL, TRUE);
           return;
         }
 
       /* Nothing more is asked of a failing provider in this run: the
        * library's older copies stand in for what is missing. */
       g_debug ("Provider failed: %s", error->message);
-      state->result->provider_error = g_steal_pointer (&error);
-      finish (task);
+      if (state->result->provider_error == NULL)
+        state->result->provider_error = g_error_copy (error);
+      fetch_over (task, NULL, error, FALSE);
       return;
     }
 
-  state->batch = entries;
   if (entries->len == 0)
     {
-      g_clear_pointer (&state->batch, g_ptr_array_unref);
-      fetch_next_batch (g_steal_pointer (&task));
+      fetch_over (task, entries, NULL, FALSE);
+      g_ptr_array_unref (entries);
       return;
     }
 
   /* The task's cancellable is not passed on: a batch that arrived is
    * always saved. */
-  store_task = g_task_new (NULL, NULL, store_batch_done, g_object_ref (task));
+  state->batch = entries;
+  store_task = g_task_new (NULL, NULL, store_batch_done, task);
   g_task_set_task_data (store_task, state, NULL);
   g_task_run_in_thread (store_task, store_batch_thread);
 }
 
 static void
-fetch_next_batch (GTask *task)
+start_fetch (GTask *task)
 {
   ResolveData *state = g_task_get_task_data (task);
   guint remaining = state->to_fetch->len - state->next_fetch;
+  const gint64 *ids = &g_array_index (state->to_fetch, gint64, state->next_fetch);
   guint n;
 
-  if (remaining == 0)
-    {
-      finish (task);
-      g_object_unref (task);
-      return;
-    }
-
   n = state->context.batch_size ? MIN (state->context.batch_size, remaining) : remaining;
+  if (state->flights != NULL)
+    state->flight = flight_new (state->flights, state->context.store,
+                                state->context.priority, ids, n);
+
+  state->busy = TRUE;
   state->result->provider_calls++;
-  kz_provider_fetch_async (state->context.provider,
-                           &g_array_index (state->to_fetch, gint64, state->next_fetch), n,
+  kz_provider_fetch_async (state->context.provider, ids, n,
                            state->context.priority,
                            g_task_get_cancellable (task),
                            fetch_done,
                            task);
   state->next_fetch += n;
+}
+
+/* Sends the next batch, or answers once nothing is left to fetch or to
+ * wait for. Consumes a reference on @task. */
+static void
+advance (GTask *task)
+{
+  ResolveData *state = g_task_get_task_data (task);
+
+  if (state->returned || state->busy || state->n_joined > 0)
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  if (state->result->provider_error == NULL &&
+      state->next_fetch < state->to_fetch->len &&
+      !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      start_fetch (task);
+      return;
+    }
+
+  finish (task);
+  g_object_unref (task);
+}
+
+/* Waits for another resolver's fetch of @id, or takes what one that
+ * landed after our library read brought; FALSE when we must fetch it. */
+static gboolean
+claim_from_flights (ResolveData *state,
+                    gint64      *id,
+                    GTask       *task)
+{
+  Flight *flight = g_hash_table_lookup (state->flights->by_id, id);
+
+  /* What another library saved is not in ours. */
+  if (flight == NULL || flight->store != state->context.store)
+    return FALSE;
+
+  if (flight->landed_gen == 0)
+    {
+      /* Waiting behind background work would slow the person down. */
+      if (flight->priority > state->context.priority)
+        return FALSE;
+
+      if (!g_ptr_array_find (flight->waiters, task, NULL))
+        {
+          g_ptr_array_add (flight->waiters, g_object_ref (task));
+          state->n_joined++;
+        }
+      g_hash_table_add (state->awaited, id);
+      return TRUE;
+    }
+
+  if (flight->landed_gen > state->read_gen)
+    {
+      for (guint i = 0; i < flight->entries->len; i++)
+        {
+          KzEntry *entry = g_ptr_array_index (flight->entries, i);
+
+          if (entry->id == *id)
+            index_entry (state->fetched, entry);
+        }
+      return TRUE;
+    }
+
+  return FALSE;
 }
 
 static void
@@ -298,6 +623,7 @@ library_read_done (GObject      *object,
 
   if (!(read = g_task_propagate_pointer (G_TASK (result), &error)))
     {
+      state->returned = TRUE;
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -316,12 +642,21 @@ library_read_done (GObject      *object,
     }
   library_read_free (read);
 
+  if (may_fetch && state->flights != NULL)
+    flight_table_expire (state->flights);
+
   if (may_fetch)
     for (guint i = 0; i < state->ids->len; i++)
-      if (!g_hash_table_contains (fresh, &g_array_index (state->ids, gint64, i)))
-        g_array_append_val (state->to_fetch, g_array_index (state->ids, gint64, i));
+      {
+        gint64 *id = &g_array_index (state->ids, gint64, i);
 
-  fetch_next_batch (g_steal_pointer (&task));
+        if (g_hash_table_contains (fresh, id) ||
+            (state->flights != NULL && claim_from_flights (state, id, task)))
+          continue;
+        g_array_append_val (state->to_fetch, *id);
+      }
+
+  advance (g_steal_pointer (&task));
 }
 
 void
@@ -350,6 +685,10 @@ _kz_entry_resolver_run_async (const KzResolveContext *context,
   state->fetched = new_entry_table ();
   state->to_fetch = g_array_new (FALSE, FALSE, sizeof (gint64));
   state->result = g_new0 (KzResolveResult, 1);
+  state->awaited = g_hash_table_new (g_int64_hash, g_int64_equal);
+  state->flights = flight_table_get (state->context.provider);
+  if (state->flights != NULL)
+    state->read_gen = state->flights->generation;
 
   for (guint i = 0; i < n_ids; i++)
     if (g_hash_table_add (seen, (gpointer)&ids[i]))

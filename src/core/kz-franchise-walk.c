@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <inttypes.h>
 
 #include "kz-franchise-walk.h"
 
@@ -54,12 +55,12 @@ _kz_resolve_missing_error (const KzResolveContext *context,
   if (context->provider == NULL || (context->flags & KZ_FETCH_OFFLINE))
     return g_error_new (KZ_RELATIONS_SERVICE_ERROR,
                         KZ_RELATIONS_SERVICE_ERROR_NOT_STORED,
-                        _("Anime %" G_GINT64_FORMAT " is not in the local library; connect to fetch it"),
+                        _("Anime %" PRId64 " is not in the local library; connect to fetch it"),
                         id);
 
   return g_error_new (KZ_RELATIONS_SERVICE_ERROR,
                       KZ_RELATIONS_SERVICE_ERROR_NOT_FOUND,
-                      _("no such anime: %" G_GINT64_FORMAT), id);
+                      _("no such anime: %" PRId64), id);
 }
 
 static gboolean

@@ -88,6 +88,54 @@ kz_provider_get_stats (KzProvider      *self,
     KZ_PROVIDER_GET_IFACE (self)->get_stats (self, stats);
 }
 
+gboolean
+kz_provider_can_check_updated (KzProvider *self)
+{
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), FALSE);
+
+  return KZ_PROVIDER_GET_IFACE (self)->check_updated_async != NULL;
+}
+
+void
+kz_provider_check_updated_async (KzProvider          *self,
+                                 const gint64        *ids,
+                                 guint                n_ids,
+                                 KzPriority           priority,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  KzProviderInterface *iface;
+
+  g_return_if_fail (KZ_IS_PROVIDER (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  iface = KZ_PROVIDER_GET_IFACE (self);
+  if (iface->check_updated_async == NULL)
+    {
+      g_task_report_new_error (self, callback, user_data, kz_provider_check_updated_async,
+                               G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "%s cannot tell what changed without fetching it",
+                               kz_provider_get_name (self));
+      return;
+    }
+
+  iface->check_updated_async (self, ids, n_ids, priority, cancellable, callback, user_data);
+}
+
+GHashTable *
+kz_provider_check_updated_finish (KzProvider    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), NULL);
+
+  if (g_async_result_is_tagged (result, kz_provider_check_updated_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
+
+  return KZ_PROVIDER_GET_IFACE (self)->check_updated_finish (self, result, error);
+}
+
 void
 kz_provider_stats_clear (KzProviderStats *stats)
 {

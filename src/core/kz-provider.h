@@ -71,6 +71,19 @@ struct _KzProviderInterface
                                GError              **error);
   void        (*get_stats)    (KzProvider           *self,
                                KzProviderStats      *stats);
+
+  /* Optional: when each id last changed at the provider, for far less
+   * than a fetch costs. */
+  void        (*check_updated_async)  (KzProvider          *self,
+                                       const gint64        *ids,
+                                       guint                n_ids,
+                                       KzPriority           priority,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+  GHashTable *(*check_updated_finish) (KzProvider          *self,
+                                       GAsyncResult        *result,
+                                       GError             **error);
 };
 
 GQuark      kz_provider_error_quark (void);
@@ -99,6 +112,23 @@ GPtrArray  *kz_provider_search_finish (KzProvider           *self,
                                        GError              **error);
 void        kz_provider_get_stats     (KzProvider           *self,
                                        KzProviderStats      *stats);
+
+/* The cheap freshness check, where the provider has one: the table maps
+ * each id it knows (a gint64 key, g_int64_hash) to its last change in
+ * unix seconds (a gint64 value, 0 when the provider did not say); ids
+ * it does not know are missing. Without it, _async fails with
+ * G_IO_ERROR_NOT_SUPPORTED. */
+gboolean    kz_provider_can_check_updated    (KzProvider           *self);
+void        kz_provider_check_updated_async  (KzProvider           *self,
+                                              const gint64         *ids,
+                                              guint                 n_ids,
+                                              KzPriority            priority,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+GHashTable *kz_provider_check_updated_finish (KzProvider           *self,
+                                              GAsyncResult         *result,
+                                              GError              **error);
 void        kz_provider_stats_clear   (KzProviderStats      *stats);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "kz-entry-resolver.h"
+#include "kz-refresh-worker.h"
 #include "kz-relations-service-private.h"
 #include "kz-shared-fetch.h"
 
@@ -259,134 +260,43 @@ kz_relations_service_get_library_stats_finish (KzRelationsService  *self,
   return TRUE;
 }
 
-/* Refreshing the library */
-
-#define REFRESH_BATCH 50
+/* Refreshing the library: the background worker's refresh, every due
+ * title at once */
 
 typedef struct {
-  GArray            *ids;        /* gint64, due for a refresh */
-  guint              next;       /* index into ids */
-  guint              refreshed;
-  KzRefreshProgress  progress;
-  gpointer           progress_data;
+  KzRefreshProgress progress;
+  gpointer          progress_data;
 } RefreshData;
 
-static void refresh_next_batch (GTask *task);
-
 static void
-refresh_data_free (gpointer data)
+refresh_progress (guint    done,
+                  guint    total,
+                  gpointer user_data)
 {
-  RefreshData *refresh = data;
+  GTask *task = user_data;
+  RefreshData *refresh = g_task_get_task_data (task);
 
-  g_clear_pointer (&refresh->ids, g_array_unref);
-  g_free (refresh);
+  if (refresh->progress != NULL)
+    refresh->progress (done, total, refresh->progress_data);
 }
 
 static void
-refresh_batch_done (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+refresh_done (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  KzRelationsService *self = g_task_get_source_object (task);
-  RefreshData *refresh = g_task_get_task_data (task);
-  g_autoptr(KzResolveResult) resolved = NULL;
+  KzRefreshCounts counts;
   GError *error = NULL;
 
-  if (!(resolved = _kz_entry_resolver_run_finish (result, &error)))
+  if (!_kz_refresh_due_finish (result, &counts, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  _kz_relations_service_add_ingest (self, &resolved->ingest);
-  if (resolved->provider_error != NULL)
-    {
-      g_task_return_error (task, g_error_copy (resolved->provider_error));
-      return;
-    }
-
-  refresh->refreshed += resolved->entries->len;
-  if (refresh->progress != NULL)
-    refresh->progress (refresh->next, refresh->ids->len, refresh->progress_data);
-
-  refresh_next_batch (g_steal_pointer (&task));
-}
-
-static void
-refresh_next_batch (GTask *task)
-{
-  KzRelationsService *self = g_task_get_source_object (task);
-  RefreshData *refresh = g_task_get_task_data (task);
-  KzResolveContext context = {
-    .store = kz_relations_service_get_store (self),
-    .provider = kz_relations_service_get_provider (self),
-    .flags = KZ_FETCH_REFRESH,
-    .priority = KZ_PRIORITY_BACKGROUND,
-    .now = _kz_relations_service_now (self),
-  };
-  guint n;
-
-  if (g_task_return_error_if_cancelled (task))
-    {
-      g_object_unref (task);
-      return;
-    }
-
-  if (refresh->next >= refresh->ids->len)
-    {
-      /* What was cached may hold the old copies. */
-      if (refresh->refreshed > 0)
-        kz_cache_clear_all (kz_relations_service_get_cache (self));
-      g_task_return_int (task, refresh->refreshed);
-      g_object_unref (task);
-      return;
-    }
-
-  n = MIN (REFRESH_BATCH, refresh->ids->len - refresh->next);
-  _kz_entry_resolver_run_async (&context, &g_array_index (refresh->ids, gint64, refresh->next), n,
-                                g_task_get_cancellable (task), refresh_batch_done, task);
-  refresh->next += n;
-}
-
-static void
-stale_ids_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  KzRelationsService *self = source_object;
-  GError *error = NULL;
-  GArray *ids;
-
-  ids = kz_store_list_stale_ids (kz_relations_service_get_store (self),
-                                 _kz_relations_service_now (self),
-                                 KZ_FINISHED_MAX_AGE, KZ_AIRING_MAX_AGE, 0, &error);
-  if (ids != NULL)
-    g_task_return_pointer (task, ids, (GDestroyNotify)g_array_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-stale_ids_listed (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  RefreshData *refresh = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!(refresh->ids = g_task_propagate_pointer (G_TASK (result), &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (refresh->progress != NULL)
-    refresh->progress (0, refresh->ids->len, refresh->progress_data);
-
-  refresh_next_batch (g_steal_pointer (&task));
+  /* Titles found current count as refreshed, as do those fetched again. */
+  g_task_return_int (task, counts.unchanged + counts.fetched);
 }
 
 void
@@ -398,7 +308,6 @@ kz_relations_service_refresh_library_async (KzRelationsService  *self,
                                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) list_task = NULL;
   RefreshData *refresh;
 
   g_return_if_fail (KZ_IS_RELATIONS_SERVICE (self));
@@ -406,21 +315,15 @@ kz_relations_service_refresh_library_async (KzRelationsService  *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, kz_relations_service_refresh_library_async);
 
-  if (kz_relations_service_get_provider (self) == NULL)
-    {
-      g_task_return_new_error (task, KZ_RELATIONS_SERVICE_ERROR,
-                               KZ_RELATIONS_SERVICE_ERROR_NOT_STORED,
-                               _("Cannot refresh the library while offline"));
-      return;
-    }
-
   refresh = g_new0 (RefreshData, 1);
   refresh->progress = progress;
   refresh->progress_data = progress_data;
-  g_task_set_task_data (task, refresh, refresh_data_free);
+  g_task_set_task_data (task, refresh, g_free);
 
-  list_task = g_task_new (self, cancellable, stale_ids_listed, g_object_ref (task));
-  g_task_run_in_thread (list_task, stale_ids_thread);
+  /* The progress callback borrows the task, which lives until done. */
+  _kz_refresh_due_async (self, KZ_FINISHED_MAX_AGE, KZ_AIRING_MAX_AGE, 0,
+                         refresh_progress, task, cancellable,
+                         refresh_done, g_object_ref (task));
 }
 
 guint

@@ -28,6 +28,10 @@ struct _KzRelationsService
 
   /* operation key → Operation: requests for the same thing share one */
   GHashTable     *operations;
+  /* franchise keys walked again in the background right now */
+  GHashTable     *revalidating;
+  /* cancelled on dispose: background walks stop with the service */
+  GCancellable   *background;
 
   GMutex          stats_lock;
   KzServiceStats  stats;
@@ -35,6 +39,13 @@ struct _KzRelationsService
 
 G_DEFINE_FINAL_TYPE (KzRelationsService, kz_relations_service, G_TYPE_OBJECT)
 G_DEFINE_QUARK (kz-relations-service-error-quark, kz_relations_service_error)
+
+enum {
+  FRANCHISE_UPDATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 /* The state of one shared request while it runs. */
 typedef struct {
@@ -240,6 +251,7 @@ kz_relations_service_dispose (GObject *object)
 {
   KzRelationsService *self = (KzRelationsService *)object;
 
+  g_cancellable_cancel (self->background);
   g_clear_object (&self->provider);
   g_clear_object (&self->store);
   g_clear_object (&self->cache);
@@ -253,6 +265,8 @@ kz_relations_service_finalize (GObject *object)
   KzRelationsService *self = (KzRelationsService *)object;
 
   g_clear_pointer (&self->operations, g_hash_table_unref);
+  g_clear_pointer (&self->revalidating, g_hash_table_unref);
+  g_clear_object (&self->background);
   g_mutex_clear (&self->stats_lock);
 
   G_OBJECT_CLASS (kz_relations_service_parent_class)->finalize (object);
@@ -265,6 +279,21 @@ kz_relations_service_class_init (KzRelationsServiceClass *klass)
 
   object_class->dispose = kz_relations_service_dispose;
   object_class->finalize = kz_relations_service_finalize;
+
+  /**
+   * KzRelationsService::franchise-updated:
+   * @root_id: the franchise's root, as asked for
+   *
+   * A franchise answered with %KZ_RESULT_REVALIDATING was walked again
+   * and differs from what was shown; asking for it again gets the new
+   * one from the memory cache.
+   */
+  signals[FRANCHISE_UPDATED] =
+    g_signal_new ("franchise-updated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -273,6 +302,8 @@ kz_relations_service_init (KzRelationsService *self)
   /* Operations hold a reference on the service, so none is left here
    * when it finalizes. */
   self->operations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->revalidating = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->background = g_cancellable_new ();
   self->clock = kz_clock_real_now;
   g_mutex_init (&self->stats_lock);
 }
@@ -566,6 +597,7 @@ kz_relations_service_get_detailed_finish (KzRelationsService  *self,
 typedef struct {
   KzFranchiseGraph *graph;
   gint64            saved_at;
+  gboolean          entries_fresh;  /* every full node within its policy */
 } SavedFranchise;
 
 static void
@@ -575,6 +607,191 @@ saved_franchise_free (gpointer data)
 
   g_clear_object (&saved->graph);
   g_free (saved);
+}
+
+/* Revalidation: a stored franchise shown at once, walked again behind
+ * the person's own requests. It holds no reference on the service, so
+ * that the service may go (and cancel it) meanwhile. */
+
+typedef struct {
+  GWeakRef          service;
+  KzStore          *store;
+  GHashTable       *revalidating;
+  GCancellable     *cancellable;
+  char             *key;
+  gint64            root_id;
+  gint64            now;
+  KzFranchiseGraph *shown;
+  KzFranchiseGraph *graph;
+} Revalidation;
+
+static void
+revalidation_free (Revalidation *reval)
+{
+  g_hash_table_remove (reval->revalidating, reval->key);
+  g_weak_ref_clear (&reval->service);
+  g_clear_object (&reval->store);
+  g_clear_pointer (&reval->revalidating, g_hash_table_unref);
+  g_clear_object (&reval->cancellable);
+  g_free (reval->key);
+  g_clear_object (&reval->shown);
+  g_clear_object (&reval->graph);
+  g_free (reval);
+}
+
+static GHashTable *
+graph_edge_set (KzFranchiseGraph *graph)
+{
+  GHashTable *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  const KzEdge *edges;
+  guint n_edges;
+
+  edges = kz_franchise_graph_get_edges (graph, &n_edges);
+  for (guint i = 0; i < n_edges; i++)
+    g_hash_table_add (set, g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s",
+                                            edges[i].from, edges[i].to, edges[i].raw_type));
+
+  return set;
+}
+
+/* Different titles, edges, or a title changed at the provider since. */
+static gboolean
+graphs_differ (KzFranchiseGraph *a,
+               KzFranchiseGraph *b)
+{
+  g_autoptr(GHashTable) edges_a = NULL;
+  g_autoptr(GHashTable) edges_b = NULL;
+  GHashTableIter iter;
+  gpointer edge;
+  guint n_nodes = kz_franchise_graph_get_n_nodes (a);
+
+  if (n_nodes != kz_franchise_graph_get_n_nodes (b))
+    return TRUE;
+
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (a, i);
+      KzEntry *other = kz_franchise_graph_lookup (b, kz_entry_get_id (node));
+
+      if (other == NULL ||
+          kz_entry_get_detail (node) != kz_entry_get_detail (other) ||
+          kz_entry_get_updated_at (node) != kz_entry_get_updated_at (other))
+        return TRUE;
+    }
+
+  edges_a = graph_edge_set (a);
+  edges_b = graph_edge_set (b);
+  if (g_hash_table_size (edges_a) != g_hash_table_size (edges_b))
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, edges_a);
+  while (g_hash_table_iter_next (&iter, &edge, NULL))
+    if (!g_hash_table_contains (edges_b, edge))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+revalidation_saved (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  Revalidation *reval = user_data;
+  g_autoptr(KzRelationsService) self = g_weak_ref_get (&reval->service);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    g_warning ("Could not save the franchise of %" G_GINT64_FORMAT ": %s", reval->root_id, error->message);
+
+  if (self != NULL && !g_cancellable_is_cancelled (reval->cancellable))
+    {
+      kz_cache_insert (self->cache, KZ_CACHE_TIER_FRANCHISE, reval->key,
+                       reval->graph, kz_franchise_graph_get_approx_size (reval->graph));
+
+      if (graphs_differ (reval->shown, reval->graph))
+        {
+          g_debug ("The franchise of %" G_GINT64_FORMAT " changed", reval->root_id);
+          g_signal_emit (self, signals[FRANCHISE_UPDATED], 0, reval->root_id);
+        }
+    }
+
+  revalidation_free (reval);
+}
+
+static void
+save_revalidation_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  Revalidation *reval = task_data;
+  GError *error = NULL;
+
+  if (kz_store_save_franchise (reval->store, reval->key, reval->graph, reval->now, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+revalidation_walked (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Revalidation *reval = user_data;
+  g_autoptr(KzRelationsService) self = g_weak_ref_get (&reval->service);
+  g_autoptr(GTask) save_task = NULL;
+  g_autoptr(GError) error = NULL;
+  KzWalkReport report = { 0 };
+
+  reval->graph = _kz_franchise_walk_finish (result, &report, &error);
+  if (self != NULL)
+    add_report (self, report.provider_calls, &report.ingest, 0);
+
+  /* What was shown stays shown when the walk cannot do better. */
+  if (reval->graph == NULL || self == NULL ||
+      !kz_franchise_graph_is_complete (reval->graph) || (report.flags & KZ_RESULT_STALE))
+    {
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Could not revalidate the franchise of %" G_GINT64_FORMAT ": %s",
+                 reval->root_id, error->message);
+      revalidation_free (reval);
+      return;
+    }
+
+  save_task = g_task_new (NULL, NULL, revalidation_saved, reval);
+  g_task_set_task_data (save_task, reval, NULL);
+  g_task_run_in_thread (save_task, save_revalidation_thread);
+}
+
+/* At most one revalidation per franchise at a time. */
+static void
+start_revalidation (Operation        *op,
+                    KzFranchiseGraph *shown)
+{
+  KzRelationsService *self = op->self;
+  KzResolveContext context = resolve_context (op);
+  Revalidation *reval;
+
+  if (!g_hash_table_add (self->revalidating, g_strdup (op->cache_key)))
+    return;
+
+  reval = g_new0 (Revalidation, 1);
+  g_weak_ref_init (&reval->service, self);
+  reval->store = g_object_ref (self->store);
+  reval->revalidating = g_hash_table_ref (self->revalidating);
+  reval->cancellable = g_object_ref (self->background);
+  reval->key = g_strdup (op->cache_key);
+  reval->root_id = op->id;
+  reval->now = context.now;
+  reval->shown = g_object_ref (shown);
+
+  /* Fresh entries come from the library, the others from the provider. */
+  context.flags &= ~KZ_FETCH_REFRESH;
+  context.priority = KZ_PRIORITY_BACKGROUND;
+  _kz_franchise_walk_async (&context, op->id, &op->options, NULL, NULL,
+                            reval->cancellable, revalidation_walked, reval);
 }
 
 static void
@@ -652,6 +869,39 @@ start_walk (Operation *op)
                             op->cancellable, franchise_walked, op);
 }
 
+/* TRUE when no full node of @graph is past its refresh policy. */
+static gboolean
+entries_are_fresh (KzStore          *store,
+                   KzFranchiseGraph *graph,
+                   gint64            now)
+{
+  guint n_nodes = kz_franchise_graph_get_n_nodes (graph);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_nodes);
+  g_autoptr(GPtrArray) nodes = g_ptr_array_sized_new (n_nodes);
+  g_autoptr(GArray) infos = NULL;
+
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (graph, i);
+      gint64 id = kz_entry_get_id (node);
+
+      if (kz_entry_get_detail (node) != KZ_ENTRY_DETAIL_FULL)
+        continue;
+      g_array_append_val (ids, id);
+      g_ptr_array_add (nodes, node);
+    }
+
+  if (!(infos = kz_store_get_fetch_infos (store, (const gint64 *)(gpointer)ids->data, ids->len, NULL)))
+    return FALSE;
+
+  for (guint i = 0; i < nodes->len; i++)
+    if (!_kz_entry_is_fresh (g_ptr_array_index (nodes, i),
+                             g_array_index (infos, KzFetchInfo, i).fetched_at, now))
+      return FALSE;
+
+  return TRUE;
+}
+
 static void
 load_franchise_thread (GTask        *task,
                        gpointer      source_object,
@@ -666,6 +916,9 @@ load_franchise_thread (GTask        *task,
   if (error != NULL)
     g_warning ("Could not read a saved franchise: %s", error->message);
 
+  if (saved->graph != NULL)
+    saved->entries_fresh = entries_are_fresh (op->self->store, saved->graph, now (op->self));
+
   g_task_return_pointer (task, saved, saved_franchise_free);
 }
 
@@ -678,19 +931,28 @@ franchise_loaded (GObject      *object,
   SavedFranchise *saved = g_task_propagate_pointer (G_TASK (result), NULL);
   gint64 max_age = kz_cache_get_ttl (op->self->cache, KZ_CACHE_TIER_FRANCHISE);
   gboolean offline = op->self->provider == NULL || (op->flags & KZ_FETCH_OFFLINE);
-  gboolean fresh = saved != NULL && saved->graph != NULL &&
-                   kz_franchise_graph_is_complete (saved->graph) &&
+  gboolean stored = saved != NULL && saved->graph != NULL;
+  gboolean complete = stored && kz_franchise_graph_is_complete (saved->graph);
+  gboolean fresh = complete && saved->entries_fresh &&
                    now (op->self) - saved->saved_at < max_age;
+  KzIngestReport none = { 0 };
 
-  if (fresh || (offline && saved != NULL && saved->graph != NULL))
+  if (fresh || (offline && stored))
     {
-      KzIngestReport none = { 0 };
-
       add_report (op->self, 0, &none, KZ_RESULT_FROM_LIBRARY);
       if (fresh && may_cache (op, KZ_RESULT_FROM_LIBRARY))
         kz_cache_insert (op->self->cache, KZ_CACHE_TIER_FRANCHISE, op->cache_key,
                          saved->graph, kz_franchise_graph_get_approx_size (saved->graph));
       operation_complete (op, G_OBJECT (saved->graph), KZ_RESULT_FROM_LIBRARY, NULL);
+    }
+  else if (complete)
+    {
+      /* Shown now, as stored; brought up to date behind it. Not cached:
+       * only the walk's answer is known to be current. */
+      add_report (op->self, 0, &none, KZ_RESULT_FROM_LIBRARY);
+      start_revalidation (op, saved->graph);
+      operation_complete (op, G_OBJECT (saved->graph),
+                          KZ_RESULT_FROM_LIBRARY | KZ_RESULT_REVALIDATING, NULL);
     }
   else
     {

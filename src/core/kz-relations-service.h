@@ -1,7 +1,10 @@
 /* kz-relations-service.h: relations and franchises, from wherever is best
  *
  * Memory cache first, then the local library while it is fresh enough,
- * then the provider; what the provider returns goes back into both.
+ * then the provider; what the provider returns goes back into both. A
+ * stored franchise past its time is shown at once and walked again in
+ * the background: the service then emits ::franchise-updated (gint64
+ * root id) on its main context if the franchise changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,6 +42,10 @@ typedef enum {
   KZ_RESULT_FROM_LIBRARY  = 1 << 1,
   KZ_RESULT_FROM_PROVIDER = 1 << 2,
   KZ_RESULT_STALE         = 1 << 3,  /* the provider failed; an older copy */
+  KZ_RESULT_REVALIDATING  = 1 << 4,  /* shown from the library; a background
+                                      * refresh was started, and
+                                      * ::franchise-updated tells if it
+                                      * changed anything */
 } KzResultFlags;
 
 typedef struct {

@@ -38,13 +38,23 @@ enum {
   REL_ROMAJI,
   REL_ENGLISH,
   REL_NATIVE,
+  REL_MAL_RATING,
 };
 
-/* ?1 is a JSON array of ids: one statement for any number of them. */
+/* After KZ_STORE_COL_UPDATED_AT: what MyAnimeList says, from ratings. */
+enum {
+  COL_MAL_RATING = KZ_STORE_COL_UPDATED_AT + 1,
+  COL_MAL_SCORE,
+};
+
+/* ?1 is a JSON array of ids: one statement for any number of them. A
+ * rating counts only while the entry still links the same MAL id. */
 static const char select_entries_sql[] =
   "SELECT " KZ_STORE_ENTRY_COLUMNS ","
-  " (SELECT updated_at FROM fetch_meta WHERE fetch_meta.entry_id = entries.id)"
-  " FROM entries WHERE id IN (SELECT value FROM json_each (?1))";
+  " (SELECT updated_at FROM fetch_meta WHERE fetch_meta.entry_id = entries.id),"
+  " r.rating, r.mal_score"
+  " FROM entries LEFT JOIN ratings r ON r.entry_id = entries.id AND r.mal_id = entries.id_mal"
+  " WHERE id IN (SELECT value FROM json_each (?1))";
 
 static const char select_titles_sql[] =
   "SELECT entry_id, kind, text FROM titles"
@@ -55,8 +65,9 @@ static const char select_relations_sql[] =
   "SELECT r.source_id, r.type, r.raw_type, t.id, t.id_mal, t.media_type,"
   " t.format, t.status, t.season_year, t.start_year, t.start_month,"
   " t.start_day, t.episodes, t.is_adult, t.cover_medium, t.cover_color,"
-  " ro.text, en.text, na.text"
+  " ro.text, en.text, na.text, mal.rating"
   " FROM relations r JOIN entries t ON t.id = r.target_id"
+  " LEFT JOIN ratings mal ON mal.entry_id = t.id AND mal.mal_id = t.id_mal"
   " LEFT JOIN titles ro ON ro.entry_id = t.id AND ro.kind = 'romaji' AND ro.position = 0"
   " LEFT JOIN titles en ON en.entry_id = t.id AND en.kind = 'english' AND en.position = 0"
   " LEFT JOIN titles na ON na.entry_id = t.id AND na.kind = 'native' AND na.position = 0"
@@ -166,7 +177,11 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->duration = sqlite3_column_int (stmt, KZ_STORE_COL_DURATION);
   entry->average_score = sqlite3_column_int (stmt, KZ_STORE_COL_AVERAGE_SCORE);
   entry->is_adult = sqlite3_column_int (stmt, KZ_STORE_COL_IS_ADULT) != 0;
-  entry->age_rating = _kz_store_column_dup_text (stmt, KZ_STORE_COL_AGE_RATING);
+  /* MyAnimeList's word first: it is what an age rating means here */
+  entry->age_rating = _kz_store_column_dup_text (stmt, COL_MAL_RATING);
+  if (entry->age_rating == NULL)
+    entry->age_rating = _kz_store_column_dup_text (stmt, KZ_STORE_COL_AGE_RATING);
+  entry->mal_score = sqlite3_column_double (stmt, COL_MAL_SCORE);
   entry->description = _kz_store_column_dup_text (stmt, KZ_STORE_COL_DESCRIPTION);
   entry->site_url = _kz_store_column_dup_text (stmt, KZ_STORE_COL_SITE_URL);
   entry->cover_extra_large = _kz_store_column_dup_text (stmt, KZ_STORE_COL_COVER_EXTRA_LARGE);
@@ -202,6 +217,8 @@ stub_from_relation_row (sqlite3_stmt *stmt)
   stub->title_romaji = _kz_store_column_dup_text (stmt, REL_ROMAJI);
   stub->title_english = _kz_store_column_dup_text (stmt, REL_ENGLISH);
   stub->title_native = _kz_store_column_dup_text (stmt, REL_NATIVE);
+  /* so that lists of neighbours can hide Rx titles */
+  stub->age_rating = _kz_store_column_dup_text (stmt, REL_MAL_RATING);
 
   return stub;
 }

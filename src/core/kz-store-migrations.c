@@ -132,8 +132,33 @@ static const char schema_v1[] =
   "  PRIMARY KEY (franchise_key, position)"
   ") WITHOUT ROWID;";
 
+/* Version 2: what MyAnimeList (through Jikan) says about an entry: its
+ * age rating and score, the ETag to revalidate them with, when they
+ * were last confirmed and when a lookup last failed. A row per AniList
+ * entry, without a foreign key: a rating may arrive for an entry the
+ * library only holds in memory. An age rating an older build kept on
+ * the entry moves over, marked as never confirmed so that it is
+ * checked again. */
+static const char schema_v2[] =
+  "CREATE TABLE ratings ("
+  "  entry_id     INTEGER PRIMARY KEY CHECK (entry_id > 0),"
+  "  mal_id       INTEGER NOT NULL CHECK (mal_id > 0),"
+  "  rating       TEXT,"
+  "  mal_score    REAL NOT NULL DEFAULT 0,"
+  "  etag         TEXT,"
+  "  fetched_at   INTEGER NOT NULL DEFAULT 0,"
+  "  failed_at    INTEGER NOT NULL DEFAULT 0,"
+  "  failure_code INTEGER NOT NULL DEFAULT 0,"
+  "  failure      TEXT"
+  ");"
+  "CREATE INDEX ratings_by_mal_id ON ratings (mal_id);"
+  "INSERT INTO ratings (entry_id, mal_id, rating)"
+  "  SELECT id, id_mal, age_rating FROM entries"
+  "  WHERE age_rating IS NOT NULL AND id_mal > 0;";
+
 static const char * const migrations[] = {
   schema_v1,
+  schema_v2,
 };
 
 const char * const *

@@ -348,8 +348,9 @@ check_integrity (KzStore  *self,
         {
           const char *result = _kz_store_column_text (stmt, 0);
 
+          /* SQLite's report spans lines; messages here are one line */
           if (g_strcmp0 (result, "ok") != 0)
-            problem = g_strdup (result ? result : "?");
+            problem = g_strstrip (g_strdelimit (g_strdup (result ? result : "?"), "\n", ' '));
           rc = SQLITE_OK;
         }
     }
@@ -544,6 +545,11 @@ kz_store_open (const char  *path,
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
 
+  /* Until the file is known to be a sound library of ours, closing it
+   * must not write into it: a damaged or newer library is kept exactly
+   * as it was found, write-ahead log included. */
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+
   /* the first read of the header: a file that is not a database fails here */
   if ((rc = read_pragma_int (self->db, "PRAGMA user_version", &version)) != SQLITE_OK ||
       (rc = read_pragma_int (self->db, "PRAGMA application_id", &application_id)) != SQLITE_OK)
@@ -578,6 +584,8 @@ kz_store_open (const char  *path,
       !migrate (self, error) ||
       !exec_or_error (self, "PRAGMA foreign_keys = ON", error))
     return NULL;
+
+  sqlite3_db_config (self->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 
   g_debug ("Opened the library %s (schema version %d)", path, self->schema_version);
 

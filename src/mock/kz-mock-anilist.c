@@ -353,6 +353,59 @@ kz_mock_anilist_set_max_batch (KzMockAniList *self,
   g_mutex_unlock (&self->lock);
 }
 
+/**
+ * kz_mock_anilist_touch:
+ * @new_title: (nullable): the new romaji title, or %NULL to keep it
+ *
+ * Edits what the stand-in serves for @id as an edit on AniList would:
+ * a later updatedAt and, when given, a new title. Call it on the
+ * context the server runs on, or between requests.
+ *
+ * Returns: FALSE when the stand-in does not serve @id
+ */
+gboolean
+kz_mock_anilist_touch (KzMockAniList *self,
+                       gint64         id,
+                       const char    *new_title)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  KzMockMedia *media;
+  JsonObject *object;
+  JsonObject *title;
+  gint64 updated_at = 0;
+
+  g_return_val_if_fail (KZ_IS_MOCK_ANILIST (self), FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+
+  if (!(media = g_hash_table_lookup (self->media_by_id, &id)))
+    return FALSE;
+
+  object = json_node_get_object (media->node);
+  _kz_mock_member_int (object, "updatedAt", &updated_at);
+  /* AniList stamps an edit with its time, which is always later. */
+  updated_at = MAX (updated_at + 1, g_get_real_time () / G_USEC_PER_SEC);
+  json_object_set_int_member (object, "updatedAt", updated_at);
+
+  if (new_title != NULL)
+    {
+      g_autofree char *normalized = g_utf8_normalize (new_title, -1, G_NORMALIZE_ALL);
+
+      if (!(title = _kz_mock_member_object (object, "title")))
+        {
+          title = json_object_new ();
+          json_object_set_object_member (object, "title", title);
+        }
+      json_object_set_string_member (title, "romaji", new_title);
+
+      /* searches find it by its new name too, folded as the others */
+      if (normalized != NULL)
+        g_ptr_array_add (media->folded_names, g_utf8_casefold (normalized, -1));
+    }
+
+  return TRUE;
+}
+
 static const struct {
   const char  *name;
   KzMockFault  fault;

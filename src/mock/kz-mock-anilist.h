@@ -58,4 +58,9 @@ void           kz_mock_anilist_set_max_batch      (KzMockAniList  *self,
                                                    guint           max_ids);
 KzMockFault    kz_mock_fault_from_string          (const char     *name);
 
+/* Changes the served data, as an edit on AniList would */
+gboolean       kz_mock_anilist_touch              (KzMockAniList  *self,
+                                                   gint64          id,
+                                                   const char     *new_title);
+
 G_END_DECLS

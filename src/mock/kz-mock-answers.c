@@ -373,10 +373,13 @@ answer_search (KzMockAniList *self,
   return build_page (found, query->page, query->per_page);
 }
 
+/* Under the lock: kz_mock_anilist_touch() may change the snapshot. */
 JsonNode *
 _kz_mock_build_answer (KzMockAniList *self,
                        KzMockQuery   *query)
 {
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
   if (query->kind == KZ_MOCK_QUERY_BY_IDS)
     return answer_by_ids (self, query);
 

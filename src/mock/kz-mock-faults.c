@@ -146,6 +146,80 @@ _kz_mock_respond_too_complex (SoupServerMessage *msg,
 
 /* Faults */
 
+/* Kizuna's freshness check names only "id updatedAt" and no relations:
+ * like AniList, answer with no more than the fields asked for. */
+static gboolean
+asks_for_updated_only (SoupServerMessage *msg,
+                       KzMockQuery       *query)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+  const char *text;
+  const char *data;
+  gsize size = 0;
+
+  if (query->kind != KZ_MOCK_QUERY_BY_IDS)
+    return FALSE;
+
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  data = g_bytes_get_data (body, &size);
+  if (data == NULL || size == 0 || !json_parser_load_from_data (parser, data, (gssize) size, NULL))
+    return FALSE;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+
+  text = _kz_mock_member_string (json_node_get_object (root), "query");
+
+  return text != NULL && strstr (text, "relations") == NULL && strstr (text, "updatedAt") != NULL;
+}
+
+/* Each media of the page down to {"id", "updatedAt"}. The media objects
+ * are the snapshot's own (json_node_copy() shares them): the page gets
+ * new ones rather than changing those. */
+static void
+keep_updated_only (JsonNode *answer)
+{
+  JsonObject *data = _kz_mock_member_object (json_node_get_object (answer), "data");
+  JsonObject *page = _kz_mock_member_object (data, "Page");
+  JsonArray *media = _kz_mock_member_array (page, "media");
+  JsonArray *trimmed;
+
+  if (media == NULL)
+    return;
+
+  trimmed = json_array_sized_new (json_array_get_length (media));
+  for (guint i = 0; i < json_array_get_length (media); i++)
+    {
+      JsonObject *item = json_array_get_object_element (media, i);
+      JsonObject *kept = json_object_new ();
+      gint64 value;
+
+      if (_kz_mock_member_int (item, "id", &value))
+        json_object_set_int_member (kept, "id", value);
+      if (_kz_mock_member_int (item, "updatedAt", &value))
+        json_object_set_int_member (kept, "updatedAt", value);
+      json_array_add_object_element (trimmed, kept);
+    }
+
+  json_object_set_array_member (page, "media", trimmed);
+}
+
+static JsonNode *
+build_answer (KzMockAniList     *self,
+              SoupServerMessage *msg,
+              KzMockQuery       *query)
+{
+  JsonNode *answer = _kz_mock_build_answer (self, query);
+
+  if (asks_for_updated_only (msg, query))
+    keep_updated_only (answer);
+
+  return answer;
+}
+
 KzMockOutcome
 _kz_mock_respond_query (KzMockAniList     *self,
                         SoupServerMessage *msg,
@@ -160,7 +234,7 @@ _kz_mock_respond_query (KzMockAniList     *self,
   switch (fault)
     {
     case KZ_MOCK_FAULT_NONE:
-      answer = _kz_mock_build_answer (self, query);
+      answer = build_answer (self, msg, query);
       _kz_mock_set_json_response (msg, SOUP_STATUS_OK, answer);
       /* Faulted answers do not count: the client has to ask again. */
       if (query->kind == KZ_MOCK_QUERY_BY_IDS)
@@ -195,7 +269,7 @@ _kz_mock_respond_query (KzMockAniList     *self,
       return KZ_MOCK_OUTCOME_ANSWERED;
 
     case KZ_MOCK_FAULT_TRUNCATED:
-      answer = _kz_mock_build_answer (self, query);
+      answer = build_answer (self, msg, query);
       text = _kz_mock_generate (answer, &length);
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       soup_server_message_set_response (msg, "application/json",
@@ -211,7 +285,7 @@ _kz_mock_respond_query (KzMockAniList     *self,
         padding[OVERSIZED_PADDING] = '\0';
         json_object_set_string_member (extensions, "padding", padding);
 
-        answer = _kz_mock_build_answer (self, query);
+        answer = build_answer (self, msg, query);
         json_object_set_object_member (json_node_get_object (answer),
                                        "extensions", extensions);
         _kz_mock_set_json_response (msg, SOUP_STATUS_OK, answer);
@@ -219,7 +293,7 @@ _kz_mock_respond_query (KzMockAniList     *self,
       }
 
     case KZ_MOCK_FAULT_HANG:
-      answer = _kz_mock_build_answer (self, query);
+      answer = build_answer (self, msg, query);
       text = _kz_mock_generate (answer, &length);
       soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);

@@ -11,6 +11,11 @@
 
 #include "kz-context.h"
 
+#include "kz-rating-enricher.h"
+
+#include "kz-refresh-worker.h"
+#include "kz-store-recovery.h"
+
 #define SWEEP_INTERVAL_SECONDS 60
 
 struct _KzContext
@@ -23,6 +28,9 @@ struct _KzContext
   KzProvider         *provider;
   KzCoverCache       *covers;
   KzRelationsService *service;
+  KzRatingEnricher   *ratings;     /* NULL when Jikan is not to be asked */
+  KzRefreshWorker    *refresher;   /* NULL without a provider */
+  char               *recovered_path;
 
   KzTitleLanguage     title_language;
   gboolean            show_adult;
@@ -35,6 +43,8 @@ enum {
   PROP_0,
   PROP_TITLE_LANGUAGE,
   PROP_SHOW_ADULT,
+  PROP_RATING_ENRICHER,
+  PROP_RECOVERED_PATH,
   N_PROPS
 };
 
@@ -52,6 +62,7 @@ typedef struct {
   char      *endpoint;
   KzStore   *store;
   guint      n_seeded;
+  char      *recovered_path;
 } LoadData;
 
 static void
@@ -63,6 +74,7 @@ load_data_free (gpointer data)
   g_clear_object (&load->store);
   g_free (load->data_dir);
   g_free (load->endpoint);
+  g_free (load->recovered_path);
   g_free (load);
 }
 
@@ -81,6 +93,30 @@ apply_ttls (KzContext *self)
   for (guint i = 0; i < G_N_ELEMENTS (ttls); i++)
     kz_cache_set_ttl (self->cache, ttls[i].tier,
                       (gint64) g_settings_get_uint (self->settings, ttls[i].key) * 60 * G_USEC_PER_SEC);
+}
+
+static void
+apply_refresh_policy (KzContext *self)
+{
+  guint days = g_settings_get_uint (self->settings, "refresh-finished-days");
+  guint hours = g_settings_get_uint (self->settings, "refresh-airing-hours");
+
+  if (self->refresher != NULL)
+    kz_refresh_worker_set_policy (self->refresher,
+                                  (gint64) MAX (days, 1) * 24 * 3600 * G_USEC_PER_SEC,
+                                  (gint64) MAX (hours, 1) * 3600 * G_USEC_PER_SEC);
+}
+
+/* Lists of stored titles reload only when titles were saved anew. */
+static void
+refresher_refreshed (KzContext       *self,
+                     guint            checked,
+                     guint            changed,
+                     guint            fetched,
+                     KzRefreshWorker *refresher)
+{
+  if (fetched > 0)
+    kz_context_library_changed (self);
 }
 
 static void
@@ -133,6 +169,10 @@ settings_changed (KzContext  *self,
     {
       apply_ttls (self);
     }
+  else if (g_str_has_prefix (key, "refresh-"))
+    {
+      apply_refresh_policy (self);
+    }
 }
 
 static void
@@ -143,12 +183,17 @@ kz_context_dispose (GObject *object)
   if (self->settings != NULL)
     g_signal_handlers_disconnect_by_data (self->settings, self);
 
+  if (self->refresher != NULL)
+    kz_refresh_worker_stop (self->refresher);
+  g_clear_object (&self->refresher);
   g_clear_object (&self->service);
+  g_clear_object (&self->ratings);
   g_clear_object (&self->covers);
   g_clear_object (&self->provider);
   g_clear_object (&self->cache);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->recovered_path, g_free);
 
   G_OBJECT_CLASS (kz_context_parent_class)->dispose (object);
 }
@@ -169,6 +214,14 @@ kz_context_get_property (GObject    *object,
 
     case PROP_SHOW_ADULT:
       g_value_set_boolean (value, self->show_adult);
+      break;
+
+    case PROP_RATING_ENRICHER:
+      g_value_set_object (value, self->ratings);
+      break;
+
+    case PROP_RECOVERED_PATH:
+      g_value_set_string (value, self->recovered_path);
       break;
 
     default:
@@ -192,6 +245,20 @@ kz_context_class_init (KzContextClass *klass)
   properties[PROP_SHOW_ADULT] =
     g_param_spec_boolean ("show-adult", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Where a damaged library was moved when this context replaced it
+   * with a fresh one, for the window to tell the person; NULL when the
+   * library opened as it was. */
+  properties[PROP_RECOVERED_PATH] =
+    g_param_spec_string ("recovered-path", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  /* What asks Jikan (MyAnimeList) for age ratings and scores; NULL
+   * when it is not to be asked. */
+  properties[PROP_RATING_ENRICHER] =
+    g_param_spec_object ("rating-enricher", NULL, NULL,
+                         KZ_TYPE_RATING_ENRICHER,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -223,7 +290,7 @@ open_library_thread (GTask        *task,
   else
     path = kz_store_dup_default_path ();
 
-  if (!(load->store = kz_store_open (path, &error)) ||
+  if (!(load->store = kz_store_open_or_recover (path, &load->recovered_path, &error)) ||
       !kz_bundled_seed_store (load->store, &load->n_seeded, &error))
     {
       g_task_return_error (task, error);
@@ -254,6 +321,63 @@ create_provider (const char *endpoint,
   return KZ_PROVIDER (g_steal_pointer (&provider));
 }
 
+static gboolean
+is_loopback_endpoint (const char *endpoint)
+{
+  g_autoptr(GUri) uri = endpoint ? g_uri_parse (endpoint, G_URI_FLAGS_NONE, NULL) : NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host = uri ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/* Jikan at $KIZUNA_JIKAN_URL, else the public one; but never the public
+ * one while AniList is a stand-in on this computer, so that a test or a
+ * demonstration never reaches the network by the back door. */
+static KzRatingEnricher *
+create_rating_enricher (KzStore    *store,
+                        KzProvider *anilist)
+{
+  const char *jikan_url = g_getenv ("KIZUNA_JIKAN_URL");
+  g_autoptr(KzJikanProvider) jikan = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if ((jikan_url == NULL || *jikan_url == '\0') &&
+      (anilist == NULL ||
+       (KZ_IS_ANILIST_PROVIDER (anilist) &&
+        is_loopback_endpoint (kz_anilist_provider_get_endpoint (KZ_ANILIST_PROVIDER (anilist))))))
+    {
+      g_debug ("Not asking Jikan for age ratings: AniList is a local stand-in");
+      return NULL;
+    }
+
+  if (!(jikan = kz_jikan_provider_new (NULL, NULL, &error)))
+    {
+      g_warning ("Not asking Jikan for age ratings: %s", error->message);
+      return NULL;
+    }
+
+  return kz_rating_enricher_new (store, jikan);
+}
+
+/* A title MyAnimeList rates Rx leaves the lists while adult titles are
+ * hidden. */
+static void
+rating_changed (KzContext        *self,
+                gint64            entry_id,
+                KzRatingEnricher *ratings)
+{
+  if (!self->show_adult &&
+      kz_age_rating_is_restricted (kz_rating_enricher_peek_rating (ratings, entry_id)))
+    kz_context_library_changed (self);
+}
+
 static void
 library_opened (GObject      *object,
                 GAsyncResult *result,
@@ -273,15 +397,30 @@ library_opened (GObject      *object,
   self = g_object_new (KZ_TYPE_CONTEXT, NULL);
   self->settings = g_object_ref (load->settings);
   self->store = g_object_ref (load->store);
+  self->recovered_path = g_steal_pointer (&load->recovered_path);
   self->cache = kz_cache_new ();
   self->provider = create_provider (load->endpoint, self->settings);
   self->covers = kz_cover_cache_new (NULL);
+  self->ratings = create_rating_enricher (self->store, self->provider);
+  if (self->ratings != NULL)
+    g_signal_connect_object (self->ratings, "rating-changed", G_CALLBACK (rating_changed),
+                             self, G_CONNECT_SWAPPED);
   self->service = kz_relations_service_new (self->cache, self->store, self->provider);
   self->title_language = g_settings_get_enum (self->settings, "title-language");
   self->show_adult = g_settings_get_boolean (self->settings, "show-adult");
   read_relations (self);
   apply_ttls (self);
   kz_cache_start_sweeping (self->cache, SWEEP_INTERVAL_SECONDS);
+
+  /* Stored titles are kept fresh behind the person's own requests. */
+  if (self->provider != NULL)
+    {
+      self->refresher = kz_refresh_worker_new (self->service);
+      apply_refresh_policy (self);
+      g_signal_connect_object (self->refresher, "refreshed", G_CALLBACK (refresher_refreshed),
+                               self, G_CONNECT_SWAPPED);
+      kz_refresh_worker_start (self->refresher);
+    }
 
   g_signal_connect_object (self->settings, "changed", G_CALLBACK (settings_changed),
                            self, G_CONNECT_SWAPPED);
@@ -379,15 +518,26 @@ kz_context_get_show_adult (KzContext *self)
   return self->show_adult;
 }
 
-/* Adult titles stay hidden, covers and all, unless asked for. */
+/* Adult titles stay hidden, covers and all, unless asked for: those
+ * AniList marks adult, and those MyAnimeList rates Rx. */
 gboolean
 kz_context_entry_is_visible (KzContext *self,
                              KzEntry   *entry)
 {
+  gboolean restricted;
+
   g_return_val_if_fail (KZ_IS_CONTEXT (self), FALSE);
   g_return_val_if_fail (KZ_IS_ENTRY (entry), FALSE);
 
-  return self->show_adult || !kz_entry_get_is_adult (entry);
+  if (self->show_adult)
+    return TRUE;
+
+  if (self->ratings != NULL)
+    restricted = kz_rating_enricher_is_restricted (self->ratings, entry);
+  else
+    restricted = kz_age_rating_is_restricted (kz_entry_get_age_rating (entry));
+
+  return !kz_entry_get_is_adult (entry) && !restricted;
 }
 
 void

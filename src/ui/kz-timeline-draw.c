@@ -1,8 +1,9 @@
 /* kz-timeline-draw.c
  *
- * Painting a timeline's layout: the year axis, the bars of long runs, the
- * links as curves underneath, then the boxes with their titles. The box
- * under the pointer or the keyboard is lifted, its links drawn bolder.
+ * What the timeline shows of its layout. Painted: the year axis, the bars
+ * of long runs, the links as curves underneath, then the boxes with their
+ * titles; the box under the pointer or the keyboard is lifted, its links
+ * drawn bolder. In words: the tooltips and what a screen reader says.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,14 +14,15 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "kz-timeline-private.h"
 
 #define BOX_RADIUS    8.0
-#define STRIP_WIDTH   5.0
+#define STRIP_WIDTH   KZ_TIMELINE_STRIP_WIDTH
 #define RUN_HEIGHT    8.0    /* the bar of a title that aired for long */
 #define RUN_FADE      64.0   /* how a title still airing fades out */
-#define TEXT_PADDING  9.0
+#define TEXT_PADDING  KZ_TIMELINE_TEXT_PADDING
 
 typedef struct {
   const char *label;
@@ -96,6 +98,99 @@ kz_timeline_get_relation_swatches (guint *n_swatches)
   return swatches;
 }
 
+/* Boxes keep room for a few words in the font they are drawn in. */
+void
+_kz_timeline_update_min_box_width (KzTimeline *self)
+{
+  PangoContext *pango = gtk_widget_get_pango_context (GTK_WIDGET (self));
+  PangoFontMetrics *metrics = pango_context_get_metrics (pango, NULL, NULL);
+  double char_width = pango_font_metrics_get_approximate_char_width (metrics) / (double) PANGO_SCALE;
+
+  pango_font_metrics_unref (metrics);
+  self->layout.min_box_width = CLAMP (ceil (KZ_TIMELINE_MIN_BOX_CHARS * char_width) +
+                                      KZ_TIMELINE_STRIP_WIDTH + 2 * KZ_TIMELINE_TEXT_PADDING,
+                                      64, KZ_TIMELINE_BOX_WIDTH);
+}
+
+/* What a screen reader says of the timeline, and of the box the
+ * keyboard is on. */
+void
+_kz_timeline_update_accessible (KzTimeline *self)
+{
+  g_autofree char *summary = NULL;
+  g_autofree char *description = NULL;
+  guint n_items = self->layout.items->len;
+
+  if (n_items == 0)
+    summary = g_strdup (_("No titles"));
+  else if (self->layout.n_years == 0)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u title, release date unknown",
+                                            "%u titles, release dates unknown", n_items),
+                               n_items);
+  else if (self->layout.last_release == self->layout.first_year)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u title in %d",
+                                            "%u titles in %d", n_items),
+                               n_items, self->layout.first_year);
+  else
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u title from %d to %d",
+                                            "%u titles from %d to %d", n_items),
+                               n_items, self->layout.first_year, self->layout.last_release);
+
+  if (self->focus >= 0)
+    {
+      KzTimelineItem *item = _kz_timeline_get_item (self, self->focus);
+      g_autofree char *date = kz_timeline_dup_release_label (item->entry);
+
+      /* Translators: the timeline's summary, then the title the keyboard is on */
+      description = g_strdup_printf (_("%s. Selected: %s, %s, %s"), summary,
+                                     kz_entry_get_title (item->entry, kz_context_get_title_language (self->context)),
+                                     kz_format_to_label (kz_entry_get_format (item->entry)),
+                                     date);
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  description ? description : summary,
+                                  -1);
+}
+
+/* KzTimeline's query-tooltip vfunc: a box's full title, format and date. */
+gboolean
+_kz_timeline_query_tooltip (GtkWidget  *widget,
+                            int         x,
+                            int         y,
+                            gboolean    keyboard_mode,
+                            GtkTooltip *tooltip)
+{
+  KzTimeline *self = KZ_TIMELINE (widget);
+  double scroll_x = gtk_adjustment_get_value (self->hadjustment);
+  double scroll_y = gtk_adjustment_get_value (self->vadjustment);
+  g_autofree char *date = NULL;
+  g_autofree char *text = NULL;
+  const KzTimelineItem *item;
+  int index;
+
+  index = keyboard_mode ? self->focus : _kz_timeline_layout_item_at (&self->layout, x + scroll_x, y + scroll_y);
+  if (index < 0)
+    return FALSE;
+
+  item = _kz_timeline_get_item (self, index);
+  date = kz_timeline_dup_release_label (item->entry);
+  /* Translators: a tooltip; the title, then its format and release date */
+  text = g_strdup_printf (_("%s\n%s · %s"),
+                          kz_entry_get_title (item->entry, kz_context_get_title_language (self->context)),
+                          kz_format_to_label (kz_entry_get_format (item->entry)),
+                          date);
+
+  /* Plain text: titles come from the network. In full, where the box
+   * may have left some out. */
+  gtk_tooltip_set_text (tooltip, text);
+  gtk_tooltip_set_tip_area (tooltip,
+                            &(GdkRectangle) { item->rect.origin.x - scroll_x, item->rect.origin.y - scroll_y,
+                                              item->rect.size.width, item->rect.size.height });
+  return TRUE;
+}
+
 /* Where the keyboard is, once it is used: after Tab, or moving boxes. */
 static gboolean
 shows_focus (KzTimeline *self)
@@ -114,13 +209,14 @@ rgba_with_alpha (GdkRGBA       *out,
 }
 
 static void
-draw_axis (KzTimeline    *self,
-           GtkSnapshot   *snapshot,
-           const GdkRGBA *fg)
+draw_axis (KzTimeline            *self,
+           GtkSnapshot           *snapshot,
+           const graphene_rect_t *area,
+           const GdkRGBA         *fg)
 {
   GtkWidget *widget = GTK_WIDGET (self);
   guint step = _kz_timeline_layout_get_label_step (&self->layout);
-  double height = gtk_widget_get_height (widget);
+  double height = area->origin.y + area->size.height;
   double line_top = KZ_TIMELINE_AXIS_HEIGHT - 12;
   GdkRGBA major, minor, text;
   PangoAttrList *attrs;
@@ -137,6 +233,9 @@ draw_axis (KzTimeline    *self,
     {
       double x = round (KZ_TIMELINE_MARGIN_X + i * self->layout.px_per_year);
       gboolean labelled = i % step == 0 && i < self->layout.n_years;
+
+      if (x < area->origin.x - 100 || x > area->origin.x + area->size.width)
+        continue;
 
       gtk_snapshot_append_color (snapshot, labelled ? &major : &minor,
                                  &GRAPHENE_RECT_INIT (x, line_top, 1, height - line_top));
@@ -235,20 +334,24 @@ link_path (cairo_t    *cr,
 }
 
 static void
-draw_links (KzTimeline  *self,
-            GtkSnapshot *snapshot,
-            gboolean     dark)
+draw_links (KzTimeline            *self,
+            GtkSnapshot           *snapshot,
+            const graphene_rect_t *area,
+            gboolean               dark)
 {
   guint n_swatches;
   const KzTimelineSwatch *swatches = kz_timeline_get_relation_swatches (&n_swatches);
   int highlight = self->hover >= 0 ? self->hover : (shows_focus (self) ? self->focus : -1);
+  /* Zoomed out, the links cross a lot: quieter, until a box is picked. */
+  gboolean crowded = self->layout.box_width < KZ_TIMELINE_BOX_WIDTH;
+  double alpha = (dark ? 0.8 : 0.6) * (crowded ? 0.6 : 1.0);
   cairo_t *cr;
 
   if (self->layout.links->len == 0)
     return;
 
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (0, 0, self->layout.width, self->layout.height));
+  /* Only what is on screen: zoomed in, all of it is too big for one surface. */
+  cr = gtk_snapshot_append_cairo (snapshot, area);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
 
   /* The links of the box under the pointer go last, on top and bolder. */
@@ -266,7 +369,7 @@ draw_links (KzTimeline  *self,
           link_path (cr, _kz_timeline_get_item (self, link->from),
                      _kz_timeline_get_item (self, link->to));
           cairo_set_source_rgba (cr, color->red, color->green, color->blue,
-                                 lit ? 1.0 : (highlight >= 0 ? 0.25 : (dark ? 0.8 : 0.6)));
+                                 lit ? 1.0 : (highlight >= 0 ? 0.25 : alpha));
           cairo_set_line_width (cr, lit ? 2.5 : 1.5);
           cairo_stroke (cr);
         }
@@ -380,9 +483,7 @@ draw_box (KzTimeline    *self,
     }
 
   /* Plain text, never markup: titles come from the network. */
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self),
-                                           kz_entry_get_title (item->entry,
-                                                               kz_context_get_title_language (self->context)));
+  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), _kz_timeline_get_box_title (self, item->entry));
   pango_layout_set_width (layout, (int) ((rect->size.width - STRIP_WIDTH - 2 * TEXT_PADDING) * PANGO_SCALE));
   pango_layout_set_height (layout, -2);
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
@@ -397,13 +498,49 @@ draw_box (KzTimeline    *self,
   gtk_snapshot_restore (snapshot);
 }
 
-/* KzTimeline's snapshot vfunc. */
+static gboolean
+separates_name (gunichar c)
+{
+  return g_unichar_isspace (c) || c == ':' || c == '-' || c == '~' ||
+         c == 0x2013 || c == 0x2014 || c == 0x301C || c == 0xFF1A;  /* – — 〜 ： */
+}
+
+const char *
+_kz_timeline_get_box_title (KzTimeline *self,
+                            KzEntry    *entry)
+{
+  KzTitleLanguage language = kz_context_get_title_language (self->context);
+  const char *title = kz_entry_get_title (entry, language);
+  KzEntry *root = self->graph != NULL ? kz_franchise_graph_get_root (self->graph) : NULL;
+  const char *name, *subtitle, *rest;
+  gsize length;
+
+  if (root == NULL)
+    return title;
+
+  /* The franchise's name: the root's title, before any subtitle. */
+  name = kz_entry_get_title (root, language);
+  subtitle = strstr (name, ": ");
+  length = subtitle != NULL ? (gsize) (subtitle - name) : strlen (name);
+
+  if (length == 0 || strncmp (title, name, length) != 0 || !separates_name (g_utf8_get_char (title + length)))
+    return title;
+
+  for (rest = title + length; *rest != '\0' && separates_name (g_utf8_get_char (rest)); rest = g_utf8_next_char (rest))
+    ;
+
+  /* Too little left to tell the title by: all of it, then. */
+  return g_utf8_strlen (rest, -1) >= 3 ? rest : title;
+}
+
+/* KzTimeline's snapshot vfunc: the layout, scrolled to the adjustments. */
 void
 _kz_timeline_snapshot (GtkWidget   *widget,
                        GtkSnapshot *snapshot)
 {
   KzTimeline *self = KZ_TIMELINE (widget);
   GtkStyleContext *style = gtk_widget_get_style_context (widget);
+  graphene_rect_t area, around;
   GdkRGBA fg, accent;
   gboolean dark;
 
@@ -417,13 +554,25 @@ _kz_timeline_snapshot (GtkWidget   *widget,
   /* Light text means a dark style. */
   dark = 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
 
-  draw_axis (self, snapshot, &fg);
+  /* Whole pixels, for crisp lines and text. */
+  graphene_rect_init (&area,
+                      round (gtk_adjustment_get_value (self->hadjustment)),
+                      round (gtk_adjustment_get_value (self->vadjustment)),
+                      gtk_widget_get_width (widget), gtk_widget_get_height (widget));
+  /* With room for the shadow of a lifted box. */
+  graphene_rect_inset_r (&area, -12, -12, &around);
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (-area.origin.x, -area.origin.y));
+
+  draw_axis (self, snapshot, &area, &fg);
   for (guint i = 0; i < self->layout.items->len; i++)
     draw_run (self, snapshot, _kz_timeline_get_item (self, i), dark);
-  draw_links (self, snapshot, dark);
+  draw_links (self, snapshot, &area, dark);
 
   for (guint i = 0; i < self->layout.items->len; i++)
-    if ((int) i != self->hover && (int) i != self->focus)
+    if ((int) i != self->hover && (int) i != self->focus &&
+        graphene_rect_intersection (&_kz_timeline_get_item (self, i)->rect, &around, NULL))
       draw_box (self, snapshot, i, &fg, &accent, dark);
 
   /* The lifted boxes last, so that their shadows fall on the others. */
@@ -431,4 +580,6 @@ _kz_timeline_snapshot (GtkWidget   *widget,
     draw_box (self, snapshot, self->focus, &fg, &accent, dark);
   if (self->hover >= 0)
     draw_box (self, snapshot, self->hover, &fg, &accent, dark);
+
+  gtk_snapshot_restore (snapshot);
 }

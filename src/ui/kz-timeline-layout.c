@@ -2,8 +2,9 @@
  *
  * Where the timeline puts everything, from the graph alone: one box per
  * title at its start date, stacked in lanes so that none overlap, the
- * bar of a long run, and the links between titles; and a title's date
- * as people read it. Nothing here draws or looks at a widget.
+ * bar of a long run, and the links between titles; the scales worth
+ * zooming to; and a title's date as people read it. Nothing here draws
+ * or looks at a widget.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,8 +19,9 @@
 
 #include "kz-timeline-private.h"
 
-#define TBA_GAP       56.0   /* between the last year and the "TBA" column */
-#define MIN_LABEL_GAP 56.0   /* between two year labels */
+#define TBA_GAP           56.0   /* between the last year and the "TBA" column */
+#define MIN_LABEL_GAP     56.0   /* between two year labels */
+#define MAX_YEARS_PER_BOX 5.0    /* zoomed out, boxes pile up in lanes beyond this */
 
 static KzTimelineShade
 shade_for_format (KzFormat format)
@@ -167,19 +169,6 @@ compare_items (gconstpointer a,
   return (ia->order > ib->order) - (ia->order < ib->order);
 }
 
-/* Wide enough that a title a year fits in one lane; long franchises
- * squeeze, and the boxes then stack in more lanes. */
-static double
-choose_scale (guint n_years)
-{
-  double roomy = KZ_TIMELINE_BOX_WIDTH + 2 * KZ_TIMELINE_BOX_GAP;
-
-  if (n_years <= 32)
-    return roomy;
-
-  return MAX (48.0, roomy * 32.0 / n_years);
-}
-
 guint
 _kz_timeline_layout_get_label_step (const KzTimelineLayout *layout)
 {
@@ -239,7 +228,9 @@ _kz_timeline_layout_init (KzTimelineLayout *layout)
   memset (layout, 0, sizeof *layout);
   layout->items = g_array_new (FALSE, TRUE, sizeof (KzTimelineItem));
   layout->links = g_array_new (FALSE, FALSE, sizeof (KzTimelineLink));
-  layout->px_per_year = KZ_TIMELINE_BOX_WIDTH + 2 * KZ_TIMELINE_BOX_GAP;
+  layout->px_per_year = KZ_TIMELINE_FIT_SCALE_MAX;
+  layout->box_width = KZ_TIMELINE_BOX_WIDTH;
+  layout->min_box_width = 112;
 }
 
 void
@@ -268,10 +259,8 @@ _kz_timeline_layout_compute (KzTimelineLayout      *layout,
                              double                 now)
 {
   g_autoptr(GPtrArray) order = NULL;
-  g_autoptr(GArray) lane_ends = NULL;
   int first_year = G_MAXINT;
   int last_year = G_MININT;
-  double right = 0;
 
   g_return_if_fail (is_visible != NULL);
 
@@ -322,58 +311,240 @@ _kz_timeline_layout_compute (KzTimelineLayout      *layout,
       layout->first_year = first_year;
       layout->n_years = last_year - first_year + 1;
     }
-  layout->px_per_year = choose_scale (layout->n_years);
-  layout->tba_x = KZ_TIMELINE_MARGIN_X + layout->n_years * layout->px_per_year +
-                  (layout->n_years > 0 ? TBA_GAP : 0);
-  right = KZ_TIMELINE_MARGIN_X + layout->n_years * layout->px_per_year;
 
-  /* First fit, left to right: each box takes the top lane it fits in. */
-  lane_ends = g_array_new (FALSE, FALSE, sizeof (double));
+  collect_links (layout, graph);
+  _kz_timeline_layout_place (layout, layout->px_per_year);
+}
+
+/* Boxes narrow as the years do, down to what shows a title. */
+static double
+box_width_at (const KzTimelineLayout *layout,
+              double                  px_per_year)
+{
+  return CLAMP (px_per_year - 2 * KZ_TIMELINE_BOX_GAP, layout->min_box_width, KZ_TIMELINE_BOX_WIDTH);
+}
+
+static double
+tba_x_at (const KzTimelineLayout *layout,
+          double                  px_per_year)
+{
+  return KZ_TIMELINE_MARGIN_X + layout->n_years * px_per_year + (layout->n_years > 0 ? TBA_GAP : 0);
+}
+
+/* Where a box starts, and where its run ends (0: no run bar). */
+static double
+item_x_at (const KzTimelineLayout *layout,
+           const KzTimelineItem   *item,
+           double                  px_per_year,
+           double                  box_width,
+           double                 *run_end)
+{
+  double x;
+
+  if (item->when == G_MAXDOUBLE)
+    x = tba_x_at (layout, px_per_year);
+  else
+    x = KZ_TIMELINE_MARGIN_X + (item->when - layout->first_year) * px_per_year;
+
+  *run_end = 0;
+  if (item->until > 0)
+    {
+      *run_end = KZ_TIMELINE_MARGIN_X + (item->until - layout->first_year) * px_per_year;
+      if (*run_end <= x + box_width)
+        *run_end = 0;
+    }
+
+  return x;
+}
+
+/* First fit, left to right: each box takes the top lane it fits in, and
+ * a long run keeps its lane until it ends. Returns the number of lanes.
+ *
+ * With @store, the places go into the items, and boxes then widen into
+ * the free room of their lane, showing more of their titles: up to the
+ * next box, or @right_limit for the last (0: no limit). */
+static guint
+arrange (const KzTimelineLayout *layout,
+         double                  px_per_year,
+         double                  box_width,
+         gboolean                store,
+         double                  right_limit)
+{
+  g_autoptr(GArray) lane_ends = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) lane_last = g_array_new (FALSE, FALSE, sizeof (KzTimelineItem *));
+
   for (guint i = 0; i < layout->items->len; i++)
     {
       KzTimelineItem *item = _kz_timeline_layout_get_item (layout, i);
-      double x;
+      KzTimelineItem *before;
+      double x, run_end;
       guint lane;
 
-      if (item->when == G_MAXDOUBLE)
-        {
-          x = layout->tba_x;
-          layout->has_tba = TRUE;
-        }
-      else
-        {
-          x = KZ_TIMELINE_MARGIN_X + (item->when - layout->first_year) * layout->px_per_year;
-        }
-
-      /* A long run keeps its lane until it ends. */
-      if (item->until > 0)
-        {
-          item->run_end = KZ_TIMELINE_MARGIN_X + (item->until - layout->first_year) * layout->px_per_year;
-          if (item->run_end <= x + KZ_TIMELINE_BOX_WIDTH)
-            item->run_end = 0;
-        }
+      x = item_x_at (layout, item, px_per_year, box_width, &run_end);
 
       for (lane = 0; lane < lane_ends->len; lane++)
         if (g_array_index (lane_ends, double, lane) + KZ_TIMELINE_BOX_GAP <= x)
           break;
 
       if (lane == lane_ends->len)
-        g_array_set_size (lane_ends, lane + 1);
-      g_array_index (lane_ends, double, lane) = MAX (x + KZ_TIMELINE_BOX_WIDTH, item->run_end);
+        {
+          g_array_set_size (lane_ends, lane + 1);
+          g_array_append_val (lane_last, (KzTimelineItem *) { NULL });
+        }
+      g_array_index (lane_ends, double, lane) = MAX (x + box_width, run_end);
+
+      if (!store)
+        continue;
+
+      before = g_array_index (lane_last, KzTimelineItem *, lane);
+      if (before != NULL && before->run_end == 0)
+        before->rect.size.width = MIN (KZ_TIMELINE_BOX_WIDTH, x - KZ_TIMELINE_BOX_GAP - before->rect.origin.x);
+      g_array_index (lane_last, KzTimelineItem *, lane) = item;
 
       item->lane = lane;
+      item->run_end = run_end;
       graphene_rect_init (&item->rect,
                           x, KZ_TIMELINE_AXIS_HEIGHT + lane * KZ_TIMELINE_LANE_HEIGHT,
-                          KZ_TIMELINE_BOX_WIDTH, KZ_TIMELINE_BOX_HEIGHT);
-      right = MAX (right, MAX (x + KZ_TIMELINE_BOX_WIDTH, item->run_end));
+                          box_width, KZ_TIMELINE_BOX_HEIGHT);
     }
 
-  layout->n_lanes = lane_ends->len;
-  layout->width = ceil (right + KZ_TIMELINE_MARGIN_X);
-  layout->height = ceil (KZ_TIMELINE_AXIS_HEIGHT + (layout->n_lanes - 1) * KZ_TIMELINE_LANE_HEIGHT +
-                         KZ_TIMELINE_BOX_HEIGHT + KZ_TIMELINE_MARGIN_BOTTOM);
+  /* The last box of each lane, up to the edge. */
+  for (guint lane = 0; store && lane < lane_last->len; lane++)
+    {
+      KzTimelineItem *last = g_array_index (lane_last, KzTimelineItem *, lane);
+      double room = right_limit > 0 ? right_limit - last->rect.origin.x : KZ_TIMELINE_BOX_WIDTH;
 
-  collect_links (layout, graph);
+      if (last->run_end == 0)
+        last->rect.size.width = CLAMP (room, box_width, KZ_TIMELINE_BOX_WIDTH);
+    }
+
+  return lane_ends->len;
+}
+
+static double
+content_width (const KzTimelineLayout *layout,
+               double                  px_per_year,
+               double                  box_width)
+{
+  double right = KZ_TIMELINE_MARGIN_X + layout->n_years * px_per_year;
+
+  if (layout->items->len == 0)
+    return 0;
+
+  for (guint i = 0; i < layout->items->len; i++)
+    {
+      double run_end;
+      double x = item_x_at (layout, _kz_timeline_layout_get_item (layout, i),
+                            px_per_year, box_width, &run_end);
+
+      right = MAX (right, MAX (x + box_width, run_end));
+    }
+
+  return ceil (right + KZ_TIMELINE_MARGIN_X);
+}
+
+static double
+height_for_lanes (guint n_lanes)
+{
+  if (n_lanes == 0)
+    return 0;
+
+  return ceil (KZ_TIMELINE_AXIS_HEIGHT + (n_lanes - 1) * KZ_TIMELINE_LANE_HEIGHT +
+               KZ_TIMELINE_BOX_HEIGHT + KZ_TIMELINE_MARGIN_BOTTOM);
+}
+
+/* The least width and height: boxes at their narrowest for the scale. */
+double
+_kz_timeline_layout_width_at (const KzTimelineLayout *layout,
+                              double                  px_per_year)
+{
+  return content_width (layout, px_per_year, box_width_at (layout, px_per_year));
+}
+
+double
+_kz_timeline_layout_height_at (const KzTimelineLayout *layout,
+                               double                  px_per_year)
+{
+  return height_for_lanes (arrange (layout, px_per_year, box_width_at (layout, px_per_year), FALSE, 0));
+}
+
+void
+_kz_timeline_layout_place (KzTimelineLayout *layout,
+                           double            px_per_year)
+{
+  double right_limit = 0;
+  double right = 0;
+
+  g_return_if_fail (px_per_year > 0);
+
+  layout->px_per_year = px_per_year;
+  layout->box_width = box_width_at (layout, px_per_year);
+  layout->tba_x = tba_x_at (layout, px_per_year);
+  layout->has_tba = FALSE;
+  for (guint i = 0; i < layout->items->len; i++)
+    if (_kz_timeline_layout_get_item (layout, i)->when == G_MAXDOUBLE)
+      layout->has_tba = TRUE;
+
+  /* Showing it all, widened boxes stay within what the narrowest need. */
+  if (layout->room_width > 0)
+    right_limit = MAX (layout->room_width, _kz_timeline_layout_width_at (layout, px_per_year)) -
+                  KZ_TIMELINE_MARGIN_X;
+
+  layout->n_lanes = arrange (layout, px_per_year, layout->box_width, TRUE, right_limit);
+  layout->height = height_for_lanes (layout->n_lanes);
+
+  for (guint i = 0; i < layout->items->len; i++)
+    {
+      const KzTimelineItem *item = _kz_timeline_layout_get_item (layout, i);
+
+      right = MAX (right, item->rect.origin.x + item->rect.size.width);
+    }
+  layout->width = layout->items->len > 0
+                  ? MAX (_kz_timeline_layout_width_at (layout, px_per_year), ceil (right + KZ_TIMELINE_MARGIN_X))
+                  : 0;
+}
+
+/* The largest scale at which the whole franchise fits in @width, within
+ * what is readable and what is sensible: boxes keep their least width,
+ * so zoomed out further they only stack in more lanes. */
+double
+_kz_timeline_layout_get_min_scale (const KzTimelineLayout *layout,
+                                   double                  width)
+{
+  double low = layout->min_box_width / MAX_YEARS_PER_BOX;
+  double high = KZ_TIMELINE_FIT_SCALE_MAX;
+
+  if (_kz_timeline_layout_width_at (layout, high) <= width)
+    return high;
+  if (_kz_timeline_layout_width_at (layout, low) >= width)
+    return low;
+
+  /* The width grows with the scale: halve the range to a tenth of a pixel. */
+  while (high - low > 0.01)
+    {
+      double middle = (low + high) / 2;
+
+      if (_kz_timeline_layout_width_at (layout, middle) <= width)
+        low = middle;
+      else
+        high = middle;
+    }
+
+  return low;
+}
+
+double
+_kz_timeline_layout_time_at (const KzTimelineLayout *layout,
+                             double                  x)
+{
+  return layout->first_year + (x - KZ_TIMELINE_MARGIN_X) / layout->px_per_year;
+}
+
+double
+_kz_timeline_layout_x_at (const KzTimelineLayout *layout,
+                          double                  when)
+{
+  return KZ_TIMELINE_MARGIN_X + (when - layout->first_year) * layout->px_per_year;
 }
 
 int
@@ -402,8 +573,8 @@ _kz_timeline_layout_item_at (const KzTimelineLayout *layout,
 
 /* The nearest box in time in the closest lane above (@direction < 0) or
  * below. */
-int
-_kz_timeline_layout_find_across_lanes (const KzTimelineLayout *layout,
+static int
+find_across_lanes (const KzTimelineLayout *layout,
                                        int                     from,
                                        int                     direction)
 {
@@ -434,4 +605,57 @@ _kz_timeline_layout_find_across_lanes (const KzTimelineLayout *layout,
     }
 
   return best;
+}
+
+int
+_kz_timeline_layout_find_for_key (const KzTimelineLayout *layout,
+                                  int                     from,
+                                  guint                   keyval,
+                                  gboolean               *moves)
+{
+  int last = (int) layout->items->len - 1;
+
+  *moves = TRUE;
+
+  switch (keyval)
+    {
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      return from < 0 ? 0 : MIN (from + 1, last);
+
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      return from < 0 ? 0 : MAX (from - 1, 0);
+
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      return from < 0 ? 0 : find_across_lanes (layout, from, -1);
+
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      return from < 0 ? 0 : find_across_lanes (layout, from, 1);
+
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      return 0;
+
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      return last;
+
+    default:
+      *moves = FALSE;
+      return -1;
+    }
+}
+
+int
+_kz_timeline_layout_first_in (const KzTimelineLayout *layout,
+                              const graphene_rect_t  *area)
+{
+  for (guint i = 0; i < layout->items->len; i++)
+    if (graphene_rect_intersection (&_kz_timeline_layout_get_item (layout, i)->rect, area, NULL))
+      return i;
+
+  return -1;
 }

@@ -2,10 +2,12 @@
  *
  * kz-timeline-layout.c works out where everything goes from the graph
  * alone: the time axis, a box per title stacked in lanes, the runs and
- * the links between titles. It draws nothing and touches no widget.
+ * the links between titles, at a given scale; and which scales are
+ * worth offering. It draws nothing and touches no widget.
  * kz-timeline-draw.c paints a layout: axis, runs, links and boxes.
  * kz-timeline.c is the widget around them: properties, the signal,
- * pointer and keyboard, focus, tooltips and accessibility.
+ * scrolling and zoom, pointer and keyboard, focus, tooltips and
+ * accessibility.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,8 +24,20 @@ G_BEGIN_DECLS
 #define KZ_TIMELINE_AXIS_HEIGHT   44.0   /* year labels above the first lane */
 #define KZ_TIMELINE_LANE_HEIGHT   56.0
 #define KZ_TIMELINE_BOX_HEIGHT    46.0
-#define KZ_TIMELINE_BOX_WIDTH     172.0
+#define KZ_TIMELINE_BOX_WIDTH     172.0  /* the widest a box gets */
 #define KZ_TIMELINE_BOX_GAP       10.0   /* least space between boxes in a lane */
+#define KZ_TIMELINE_STRIP_WIDTH   5.0    /* the format's colour down a box's side */
+#define KZ_TIMELINE_TEXT_PADDING  9.0
+
+/* Box titles show at least this many characters on a line. */
+#define KZ_TIMELINE_MIN_BOX_CHARS 12
+
+/* Zoom, in pixels per year. Closest in, the widest box covers about
+ * seven months. Showing the whole franchise never spreads it wider than
+ * KZ_TIMELINE_FIT_SCALE_MAX, so that a short one is not blown up. */
+#define KZ_TIMELINE_SCALE_MAX     288.0
+#define KZ_TIMELINE_FIT_SCALE_MAX 192.0
+#define KZ_TIMELINE_ZOOM_STEP     1.5
 
 /* The colour of a box, after its format. */
 typedef enum {
@@ -76,6 +90,11 @@ typedef struct {
   guint     n_years;
   guint     n_lanes;
   double    px_per_year;
+  double    box_width;      /* at this scale */
+  double    min_box_width;  /* what KZ_TIMELINE_MIN_BOX_CHARS take */
+  /* Showing the whole franchise, the view's width, which boxes widening
+   * into free room do not overrun; 0: no limit. */
+  double    room_width;
   double    tba_x;
   gboolean  has_tba;
   double    width;
@@ -91,10 +110,23 @@ struct _KzTimeline
 
   KzTimelineLayout  layout;
 
+  /* GtkScrollable: the timeline shows the part of its layout they say. */
+  GtkAdjustment    *hadjustment;
+  GtkAdjustment    *vadjustment;
+  guint             hscroll_policy : 1;
+  guint             vscroll_policy : 1;
+
+  /* Zoom: fitting the whole franchise to the width, or a scale. */
+  gboolean          fit;
+  double            scale;
+
   int               hover;
   int               focus;
   int               pressed;
   gboolean          keyboard_moved;  /* since the last click */
+  gboolean          has_pointer;
+  double            pointer_x;       /* in widget coordinates */
+  double            pointer_y;
 };
 
 /* Whether a title gets a box: hidden titles take their links with them. */
@@ -124,11 +156,30 @@ void   _kz_timeline_layout_clear              (KzTimelineLayout       *layout);
 
 /* Today, in the layout's years. */
 double _kz_timeline_layout_now                (void);
+/* The titles, their dates and links; placed at the scale it has. */
 void   _kz_timeline_layout_compute            (KzTimelineLayout       *layout,
                                                KzFranchiseGraph       *graph,
                                                KzTimelineVisibleFunc   is_visible,
                                                gpointer                user_data,
                                                double                  now);
+/* Boxes, lanes and size at @px_per_year. */
+void   _kz_timeline_layout_place              (KzTimelineLayout       *layout,
+                                               double                  px_per_year);
+/* The least size at @px_per_year, before boxes widen into free room. */
+double _kz_timeline_layout_width_at           (const KzTimelineLayout *layout,
+                                               double                  px_per_year);
+double _kz_timeline_layout_height_at          (const KzTimelineLayout *layout,
+                                               double                  px_per_year);
+/* The least zoom for a view @width wide: the whole franchise in that
+ * width, unless the boxes would pile up in lanes; at most
+ * KZ_TIMELINE_FIT_SCALE_MAX. */
+double _kz_timeline_layout_get_min_scale      (const KzTimelineLayout *layout,
+                                               double                  width);
+/* From x to years and back, on the time axis. */
+double _kz_timeline_layout_time_at            (const KzTimelineLayout *layout,
+                                               double                  x);
+double _kz_timeline_layout_x_at               (const KzTimelineLayout *layout,
+                                               double                  when);
 
 /* Years between two labelled years on the axis. */
 guint  _kz_timeline_layout_get_label_step     (const KzTimelineLayout *layout);
@@ -138,13 +189,32 @@ int    _kz_timeline_layout_find_id            (const KzTimelineLayout *layout,
 int    _kz_timeline_layout_item_at            (const KzTimelineLayout *layout,
                                                double                  x,
                                                double                  y);
-int    _kz_timeline_layout_find_across_lanes  (const KzTimelineLayout *layout,
+/* Where an arrow key, Home or End takes the keyboard from box @from
+ * (-1: none yet): an index, or -1 with nothing further that way. Other
+ * keys set @moves FALSE. */
+int    _kz_timeline_layout_find_for_key       (const KzTimelineLayout *layout,
                                                int                     from,
-                                               int                     direction);
+                                               guint                   keyval,
+                                               gboolean               *moves);
+/* The first box in time that shows in @area, or -1. */
+int    _kz_timeline_layout_first_in           (const KzTimelineLayout *layout,
+                                               const graphene_rect_t  *area);
 
 /* kz-timeline-draw.c */
 
 void   _kz_timeline_snapshot                  (GtkWidget              *widget,
                                                GtkSnapshot            *snapshot);
+gboolean _kz_timeline_query_tooltip           (GtkWidget              *widget,
+                                               int                     x,
+                                               int                     y,
+                                               gboolean                keyboard_mode,
+                                               GtkTooltip             *tooltip);
+void   _kz_timeline_update_accessible         (KzTimeline             *self);
+/* Sets the layout's least box width from the font. */
+void   _kz_timeline_update_min_box_width      (KzTimeline             *self);
+/* A box's title: without the franchise's name in front, which every
+ * box would repeat. Points into the title. */
+const char *_kz_timeline_get_box_title        (KzTimeline             *self,
+                                               KzEntry                *entry);
 
 G_END_DECLS

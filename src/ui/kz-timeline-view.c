@@ -1,7 +1,7 @@
 /* kz-timeline-view.c
  *
  * The timeline in a scrolled window, and underneath it what its colours
- * mean.
+ * mean and the buttons that zoom it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,23 +13,24 @@
 #include <glib/gi18n.h>
 
 #include "kz-timeline-view.h"
+#include "kz-timeline-private.h"
 
 #define SWATCH_SIZE 12
 
 struct _KzTimelineView
 {
-  GtkWidget    parent_instance;
+  GtkWidget          parent_instance;
 
-  KzContext   *context;
-  KzTimeline  *timeline;
+  KzContext         *context;
+  KzTimeline        *timeline;
 
-  GtkStack    *stack;
-  GtkLabel    *empty_label;
-  GtkViewport *viewport;
-  GtkWidget   *legend;
-  GtkWidget   *legend_separator;
-  GtkFlowBox  *formats;
-  GtkFlowBox  *relations;
+  GtkStack          *stack;
+  GtkLabel          *empty_label;
+  GtkScrolledWindow *scrolled;
+  GtkWidget         *legend;
+  GtkWidget         *legend_separator;
+  GtkFlowBox        *formats;
+  GtkFlowBox        *relations;
 };
 
 G_DEFINE_FINAL_TYPE (KzTimelineView, kz_timeline_view, GTK_TYPE_WIDGET)
@@ -128,6 +129,34 @@ add_swatches (GtkFlowBox             *box,
 }
 
 static void
+show_used_swatches (GtkFlowBox *box,
+                    guint       used)
+{
+  GtkFlowBoxChild *child;
+
+  for (guint i = 0; (child = gtk_flow_box_get_child_at_index (box, i)) != NULL; i++)
+    gtk_widget_set_visible (GTK_WIDGET (child), (used & (1u << i)) != 0);
+}
+
+/* The legend tells only the colours this franchise shows. */
+static void
+update_legend (KzTimelineView *self)
+{
+  const KzTimelineLayout *layout = &self->timeline->layout;
+  guint formats = 0;
+  guint relations = 0;
+
+  for (guint i = 0; i < layout->items->len; i++)
+    formats |= 1u << _kz_timeline_layout_get_item (layout, i)->shade;
+  for (guint i = 0; i < layout->links->len; i++)
+    relations |= 1u << g_array_index (layout->links, KzTimelineLink, i).kind;
+
+  show_used_swatches (self->formats, formats);
+  show_used_swatches (self->relations, relations);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->relations)), relations != 0);
+}
+
+static void
 update_page (KzTimelineView *self)
 {
   gboolean has_graph = kz_timeline_get_graph (self->timeline) != NULL;
@@ -139,8 +168,34 @@ update_page (KzTimelineView *self)
     gtk_label_set_text (self->empty_label, _("No Titles to Show"));
 
   gtk_stack_set_visible_child_name (self->stack, has_items ? "timeline" : "empty");
+  update_legend (self);
   gtk_widget_set_visible (self->legend, has_items);
   gtk_widget_set_visible (self->legend_separator, has_items);
+}
+
+/* The buttons zoom the timeline: its actions, as far as they go. */
+static void
+update_zoom_actions (KzTimelineView *self)
+{
+  gboolean has_items = kz_timeline_get_n_items (self->timeline) > 0;
+  gboolean fit = kz_timeline_get_fit (self->timeline);
+  double max;
+
+  kz_timeline_get_scale_range (self->timeline, NULL, &max);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "zoom.in",
+                                 has_items && kz_timeline_get_scale (self->timeline) < max);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "zoom.out", has_items && !fit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "zoom.fit", has_items && !fit);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KzTimelineView *self = KZ_TIMELINE_VIEW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->timeline), action_name, NULL);
 }
 
 static void
@@ -159,9 +214,10 @@ kz_timeline_view_constructed (GObject *object)
 
   g_return_if_fail (KZ_IS_CONTEXT (self->context));
 
-  /* The timeline needs the context from its construction on. */
+  /* The timeline needs the context from its construction on. It
+   * scrolls itself: no viewport. */
   self->timeline = KZ_TIMELINE (kz_timeline_new (self->context));
-  gtk_viewport_set_child (self->viewport, GTK_WIDGET (self->timeline));
+  gtk_scrolled_window_set_child (self->scrolled, GTK_WIDGET (self->timeline));
 
   g_signal_connect_object (self->timeline, "open-title",
                            G_CALLBACK (open_title_cb), self, G_CONNECT_SWAPPED);
@@ -169,8 +225,15 @@ kz_timeline_view_constructed (GObject *object)
                            G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->timeline, "notify::graph",
                            G_CALLBACK (update_page), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "notify::n-items",
+                           G_CALLBACK (update_zoom_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "notify::scale",
+                           G_CALLBACK (update_zoom_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->timeline, "notify::fit",
+                           G_CALLBACK (update_zoom_actions), self, G_CONNECT_SWAPPED);
 
   update_page (self);
+  update_zoom_actions (self);
 }
 
 static void
@@ -255,11 +318,24 @@ kz_timeline_view_class_init (KzTimelineViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/kz-timeline-view.ui");
   gtk_widget_class_bind_template_child (widget_class, KzTimelineView, stack);
   gtk_widget_class_bind_template_child (widget_class, KzTimelineView, empty_label);
-  gtk_widget_class_bind_template_child (widget_class, KzTimelineView, viewport);
+  gtk_widget_class_bind_template_child (widget_class, KzTimelineView, scrolled);
   gtk_widget_class_bind_template_child (widget_class, KzTimelineView, legend);
   gtk_widget_class_bind_template_child (widget_class, KzTimelineView, legend_separator);
   gtk_widget_class_bind_template_child (widget_class, KzTimelineView, formats);
   gtk_widget_class_bind_template_child (widget_class, KzTimelineView, relations);
+
+  gtk_widget_class_install_action (widget_class, "zoom.in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "zoom.out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "zoom.fit", NULL, zoom_action);
+
+  /* As on the timeline, for the rest of the view: after a zoom button. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "zoom.in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "zoom.in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "zoom.in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "zoom.out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "zoom.out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "zoom.fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "zoom.fit", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "timelineview");
 }
@@ -294,11 +370,8 @@ kz_timeline_view_set_graph (KzTimelineView   *self,
   g_return_if_fail (KZ_IS_TIMELINE_VIEW (self));
   g_return_if_fail (!graph || KZ_IS_FRANCHISE_GRAPH (graph));
 
+  /* Each franchise opens whole, at its beginning. */
   kz_timeline_set_graph (self->timeline, graph);
-
-  /* Each franchise opens at its beginning. */
-  gtk_adjustment_set_value (gtk_scrollable_get_hadjustment (GTK_SCROLLABLE (self->viewport)), 0);
-  gtk_adjustment_set_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->viewport)), 0);
 }
 
 KzTimeline *

@@ -4,9 +4,14 @@
  * at its start date, stacked in lanes so that none overlap, with the
  * relations between titles as curves underneath.
  *
- * This is the widget: its properties and signal, the pointer and the
- * keyboard, focus and accessibility. Where the boxes go is worked out
- * in kz-timeline-layout.c, and painted in kz-timeline-draw.c.
+ * This is the widget: its properties and signal, scrolling and zoom, the
+ * pointer and the keyboard, focus and accessibility. Where the boxes go
+ * is worked out in kz-timeline-layout.c, and painted in
+ * kz-timeline-draw.c.
+ *
+ * It scrolls itself (GtkScrollable) rather than sitting in a viewport:
+ * how wide it is depends on the width it is shown in, since it opens
+ * on the whole franchise.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,17 +21,30 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "kz-timeline-private.h"
 
-G_DEFINE_FINAL_TYPE (KzTimeline, kz_timeline, GTK_TYPE_WIDGET)
+/* Ctrl and the wheel zoom in smaller steps than the buttons. */
+#define WHEEL_ZOOM_STEP 1.25
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (KzTimeline, kz_timeline, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (GTK_TYPE_SCROLLABLE, NULL))
 
 enum {
   PROP_0,
   PROP_CONTEXT,
   PROP_GRAPH,
   PROP_N_ITEMS,
-  N_PROPS
+  PROP_SCALE,
+  PROP_FIT,
+  N_PROPS,
+
+  /* GtkScrollable's */
+  PROP_HADJUSTMENT = N_PROPS,
+  PROP_VADJUSTMENT,
+  PROP_HSCROLL_POLICY,
+  PROP_VSCROLL_POLICY
 };
 
 enum {
@@ -37,51 +55,138 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void
-update_accessible (KzTimeline *self)
-{
-  g_autofree char *summary = NULL;
-  g_autofree char *description = NULL;
-  guint n_items = self->layout.items->len;
-
-  if (n_items == 0)
-    summary = g_strdup (_("No titles"));
-  else if (self->layout.n_years == 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u title, release date unknown",
-                                            "%u titles, release dates unknown", n_items),
-                               n_items);
-  else if (self->layout.last_release == self->layout.first_year)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u title in %d",
-                                            "%u titles in %d", n_items),
-                               n_items, self->layout.first_year);
-  else
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u title from %d to %d",
-                                            "%u titles from %d to %d", n_items),
-                               n_items, self->layout.first_year, self->layout.last_release);
-
-  if (self->focus >= 0)
-    {
-      KzTimelineItem *item = _kz_timeline_get_item (self, self->focus);
-      g_autofree char *date = kz_timeline_dup_release_label (item->entry);
-
-      /* Translators: the timeline's summary, then the title the keyboard is on */
-      description = g_strdup_printf (_("%s. Selected: %s, %s, %s"), summary,
-                                     kz_entry_get_title (item->entry, kz_context_get_title_language (self->context)),
-                                     kz_format_to_label (kz_entry_get_format (item->entry)),
-                                     date);
-    }
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  description ? description : summary,
-                                  -1);
-}
-
 static gboolean
 entry_is_visible (KzEntry  *entry,
                   gpointer  user_data)
 {
   return kz_context_entry_is_visible (user_data, entry);
+}
+
+static double
+get_scroll_x (KzTimeline *self)
+{
+  return self->hadjustment != NULL ? gtk_adjustment_get_value (self->hadjustment) : 0;
+}
+
+static double
+get_scroll_y (KzTimeline *self)
+{
+  return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
+}
+
+/* The part of the layout on screen. */
+static void
+get_visible_area (KzTimeline      *self,
+                  graphene_rect_t *area)
+{
+  graphene_rect_init (area, get_scroll_x (self), get_scroll_y (self),
+                      gtk_widget_get_width (GTK_WIDGET (self)),
+                      gtk_widget_get_height (GTK_WIDGET (self)));
+}
+
+/* Which box is at a point in widget coordinates, or -1. */
+static int
+item_at_point (KzTimeline *self,
+               double      x,
+               double      y)
+{
+  return _kz_timeline_layout_item_at (&self->layout, x + get_scroll_x (self), y + get_scroll_y (self));
+}
+
+/* What the scrollbars span: the layout, and the part of it shown. */
+static void
+configure_adjustments (KzTimeline *self)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (self->hadjustment != NULL)
+    gtk_adjustment_configure (self->hadjustment, gtk_adjustment_get_value (self->hadjustment),
+                              0, MAX (self->layout.width, width),
+                              width * 0.1, width * 0.9, width);
+  if (self->vadjustment != NULL)
+    gtk_adjustment_configure (self->vadjustment, gtk_adjustment_get_value (self->vadjustment),
+                              0, MAX (self->layout.height, height),
+                              KZ_TIMELINE_LANE_HEIGHT, height * 0.9, height);
+}
+
+static double
+get_min_scale (KzTimeline *self,
+               double      width)
+{
+  return _kz_timeline_layout_get_min_scale (&self->layout, width);
+}
+
+/* The scale to show the timeline at in @width. */
+static double
+scale_for_width (KzTimeline *self,
+                 double      width)
+{
+  double min = get_min_scale (self, width);
+
+  if (self->fit)
+    return min;
+
+  return CLAMP (self->layout.px_per_year, min, KZ_TIMELINE_SCALE_MAX);
+}
+
+static void
+update_actions (KzTimeline *self)
+{
+  gboolean has_items = self->layout.items->len > 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "zoom.in",
+                                 has_items && self->layout.px_per_year < KZ_TIMELINE_SCALE_MAX);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "zoom.out", has_items && !self->fit);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "zoom.fit", has_items && !self->fit);
+}
+
+static void
+set_fit (KzTimeline *self,
+         gboolean    fit)
+{
+  if (self->fit == fit)
+    return;
+
+  self->fit = fit;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIT]);
+}
+
+/* Places the boxes at @scale in the room there is, unless they are. */
+static void
+set_scale (KzTimeline *self,
+           double      scale)
+{
+  double old_scale = self->layout.px_per_year;
+  double room_width = self->fit ? gtk_widget_get_width (GTK_WIDGET (self)) : 0;
+
+  if (scale == old_scale && room_width == self->layout.room_width)
+    return;
+
+  self->layout.room_width = room_width;
+  _kz_timeline_layout_place (&self->layout, scale);
+
+  if (scale != old_scale)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
+}
+
+static void
+set_hover (KzTimeline *self,
+           int         index)
+{
+  if (index == self->hover)
+    return;
+
+  self->hover = index;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), index >= 0 ? "pointer" : NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* What is under the pointer changes as the boxes move under it. */
+static void
+update_hover (KzTimeline *self)
+{
+  set_hover (self, self->has_pointer ? item_at_point (self, self->pointer_x, self->pointer_y) : -1);
 }
 
 static void
@@ -95,14 +200,19 @@ layout_items (KzTimeline *self)
   self->hover = self->focus = self->pressed = -1;
   gtk_widget_set_cursor (GTK_WIDGET (self), NULL);
 
+  _kz_timeline_update_min_box_width (self);
   _kz_timeline_layout_compute (&self->layout, self->graph, entry_is_visible, self->context,
                                _kz_timeline_layout_now ());
+  set_scale (self, scale_for_width (self, gtk_widget_get_width (GTK_WIDGET (self))));
 
   /* The keyboard stays on its title when the others come and go. */
   if (focus_id != 0)
     self->focus = _kz_timeline_layout_find_id (&self->layout, focus_id);
 
-  update_accessible (self);
+  configure_adjustments (self);
+  update_hover (self);
+  update_actions (self);
+  _kz_timeline_update_accessible (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
@@ -117,58 +227,125 @@ rebuild (KzTimeline *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
-/* The part of the timeline its scrolled window shows, and the
- * adjustments that move it. */
-static gboolean
-get_visible_area (KzTimeline       *self,
-                  graphene_rect_t  *area,
-                  GtkAdjustment   **hadj,
-                  GtkAdjustment   **vadj)
-{
-  GtkWidget *scrolled;
-  GtkWidget *viewport;
-  graphene_point_t origin;
-
-  scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
-  if (scrolled == NULL || (viewport = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))) == NULL)
-    return FALSE;
-
-  if (!gtk_widget_compute_point (viewport, GTK_WIDGET (self), &GRAPHENE_POINT_INIT (0, 0), &origin))
-    return FALSE;
-
-  *hadj = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  *vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
-  graphene_rect_init (area, origin.x, origin.y,
-                      gtk_widget_get_width (viewport), gtk_widget_get_height (viewport));
-  return TRUE;
-}
-
 static void
 scroll_to_item (KzTimeline *self,
                 int         index)
 {
-  GtkAdjustment *hadj;
-  GtkAdjustment *vadj;
-  graphene_rect_t area;
   const graphene_rect_t *rect;
-  double dx, dy;
 
-  if (index < 0 || !get_visible_area (self, &area, &hadj, &vadj))
+  if (index < 0 || self->hadjustment == NULL || self->vadjustment == NULL)
     return;
 
-  /* Moving the adjustments by as much as the box is out of view. */
   rect = &_kz_timeline_get_item (self, index)->rect;
-  dx = gtk_adjustment_get_value (hadj) - area.origin.x;
-  dy = gtk_adjustment_get_value (vadj) - area.origin.y;
+  gtk_adjustment_clamp_page (self->hadjustment,
+                             rect->origin.x - KZ_TIMELINE_MARGIN_X,
+                             rect->origin.x + rect->size.width + KZ_TIMELINE_MARGIN_X);
+  gtk_adjustment_clamp_page (self->vadjustment,
+                             rect->origin.y - (rect->origin.y <= KZ_TIMELINE_AXIS_HEIGHT
+                                               ? KZ_TIMELINE_AXIS_HEIGHT
+                                               : KZ_TIMELINE_LANE_HEIGHT - KZ_TIMELINE_BOX_HEIGHT),
+                             rect->origin.y + rect->size.height + KZ_TIMELINE_MARGIN_BOTTOM);
+}
 
-  gtk_adjustment_clamp_page (hadj,
-                             dx + rect->origin.x - KZ_TIMELINE_MARGIN_X,
-                             dx + rect->origin.x + rect->size.width + KZ_TIMELINE_MARGIN_X);
-  gtk_adjustment_clamp_page (vadj,
-                             dy + rect->origin.y - (rect->origin.y <= KZ_TIMELINE_AXIS_HEIGHT
-                                                    ? KZ_TIMELINE_AXIS_HEIGHT
-                                                    : KZ_TIMELINE_LANE_HEIGHT - KZ_TIMELINE_BOX_HEIGHT),
-                             dy + rect->origin.y + rect->size.height + KZ_TIMELINE_MARGIN_BOTTOM);
+/* Zooms to @scale, within bounds, keeping still what the person looks
+ * at: with @x >= 0 the moment under it (widget coordinates), else the
+ * box @anchor where it is on screen; vertically, @anchor's lane. */
+static void
+zoom_to (KzTimeline *self,
+         double      scale,
+         int         anchor,
+         double      x)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double min = get_min_scale (self, width);
+  double scroll_x = get_scroll_x (self);
+  double scroll_y = get_scroll_y (self);
+  graphene_rect_t before = GRAPHENE_RECT_INIT (0, 0, 0, 0);
+  const graphene_rect_t *after;
+  double when = 0;
+
+  if (self->layout.items->len == 0)
+    return;
+
+  scale = CLAMP (scale, min, KZ_TIMELINE_SCALE_MAX);
+  if (anchor >= 0)
+    before = _kz_timeline_get_item (self, anchor)->rect;
+  if (x >= 0)
+    when = _kz_timeline_layout_time_at (&self->layout, x + scroll_x);
+
+  /* All the way out is the whole franchise, following the width again. */
+  set_fit (self, scale <= min);
+  set_scale (self, scale);
+  configure_adjustments (self);
+
+  if (anchor >= 0)
+    {
+      after = &_kz_timeline_get_item (self, anchor)->rect;
+      gtk_adjustment_set_value (self->vadjustment, after->origin.y - (before.origin.y - scroll_y));
+      if (x < 0)
+        {
+          gtk_adjustment_set_value (self->hadjustment, after->origin.x - (before.origin.x - scroll_x));
+          scroll_to_item (self, anchor);
+        }
+    }
+  if (x >= 0)
+    gtk_adjustment_set_value (self->hadjustment, _kz_timeline_layout_x_at (&self->layout, when) - x);
+
+  update_hover (self);
+  update_actions (self);
+  /* Whether the scrollbars are needed may have changed. */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/* What zooming from the keyboard or a button keeps in place: the
+ * keyboard's box while it is in view, or the box under the pointer;
+ * else the middle of the view. */
+static void
+zoom_by (KzTimeline *self,
+         double      factor)
+{
+  graphene_rect_t area;
+  int anchor = self->hover;
+
+  get_visible_area (self, &area);
+  if (self->focus >= 0 &&
+      graphene_rect_intersection (&_kz_timeline_get_item (self, self->focus)->rect, &area, NULL))
+    anchor = self->focus;
+
+  zoom_to (self, self->layout.px_per_year * factor, anchor,
+           anchor >= 0 ? -1 : area.size.width / 2);
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  KzTimeline *self = KZ_TIMELINE (widget);
+
+  if (g_str_equal (action_name, "zoom.in"))
+    kz_timeline_zoom (self, KZ_TIMELINE_ZOOM_STEP);
+  else if (g_str_equal (action_name, "zoom.out"))
+    kz_timeline_zoom (self, 1 / KZ_TIMELINE_ZOOM_STEP);
+  else
+    kz_timeline_zoom_to_fit (self);
+}
+
+/* Ctrl and the wheel zoom around the pointer; the wheel alone scrolls. */
+static gboolean
+scroll_cb (KzTimeline               *self,
+           double                    dx,
+           double                    dy,
+           GtkEventControllerScroll *controller)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
+
+  if ((state & GDK_CONTROL_MASK) == 0 || dy == 0 || self->layout.items->len == 0)
+    return FALSE;
+
+  zoom_to (self, self->layout.px_per_year * pow (WHEEL_ZOOM_STEP, -dy), self->hover,
+           self->has_pointer ? self->pointer_x : gtk_widget_get_width (GTK_WIDGET (self)) / 2.0);
+  return TRUE;
 }
 
 static void
@@ -180,7 +357,7 @@ set_focus_index (KzTimeline *self,
 
   self->focus = index;
   scroll_to_item (self, index);
-  update_accessible (self);
+  _kz_timeline_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -202,58 +379,31 @@ key_pressed_cb (KzTimeline            *self,
                 GdkModifierType        state,
                 GtkEventControllerKey *controller)
 {
-  int n = self->layout.items->len;
-  int focus = self->focus;
+  gboolean moves = FALSE;
   int target;
 
-  if (n == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
+  if (self->layout.items->len == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SHIFT_MASK)) != 0)
     return FALSE;
 
   switch (keyval)
     {
-    case GDK_KEY_Right:
-    case GDK_KEY_KP_Right:
-      target = focus < 0 ? 0 : MIN (focus + 1, n - 1);
-      break;
-
-    case GDK_KEY_Left:
-    case GDK_KEY_KP_Left:
-      target = focus < 0 ? 0 : MAX (focus - 1, 0);
-      break;
-
-    case GDK_KEY_Up:
-    case GDK_KEY_KP_Up:
-      target = focus < 0 ? 0 : _kz_timeline_layout_find_across_lanes (&self->layout, focus, -1);
-      break;
-
-    case GDK_KEY_Down:
-    case GDK_KEY_KP_Down:
-      target = focus < 0 ? 0 : _kz_timeline_layout_find_across_lanes (&self->layout, focus, 1);
-      break;
-
-    case GDK_KEY_Home:
-    case GDK_KEY_KP_Home:
-      target = 0;
-      break;
-
-    case GDK_KEY_End:
-    case GDK_KEY_KP_End:
-      target = n - 1;
-      break;
-
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
     case GDK_KEY_space:
     case GDK_KEY_KP_Space:
-      if (focus < 0)
+      if (self->focus < 0)
         return FALSE;
-      activate_item (self, focus);
+      activate_item (self, self->focus);
       return TRUE;
 
     default:
-      return FALSE;
+      target = _kz_timeline_layout_find_for_key (&self->layout, self->focus, keyval, &moves);
+      break;
     }
+
+  if (!moves)
+    return FALSE;
 
   /* Moving by keyboard shows where the keyboard is. */
   self->keyboard_moved = TRUE;
@@ -269,36 +419,14 @@ key_pressed_cb (KzTimeline            *self,
 static void
 focus_enter_cb (KzTimeline *self)
 {
-  GtkAdjustment *hadj;
-  GtkAdjustment *vadj;
   graphene_rect_t area;
-  int first = 0;
 
   if (self->focus < 0 && self->layout.items->len > 0)
     {
-      if (get_visible_area (self, &area, &hadj, &vadj))
-        for (guint i = 0; i < self->layout.items->len; i++)
-          if (graphene_rect_intersection (&_kz_timeline_get_item (self, i)->rect, &area, NULL))
-            {
-              first = i;
-              break;
-            }
-
-      set_focus_index (self, first);
+      get_visible_area (self, &area);
+      set_focus_index (self, MAX (_kz_timeline_layout_first_in (&self->layout, &area), 0));
     }
 
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
-set_hover (KzTimeline *self,
-           int         index)
-{
-  if (index == self->hover)
-    return;
-
-  self->hover = index;
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), index >= 0 ? "pointer" : NULL);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -307,12 +435,16 @@ motion_cb (KzTimeline *self,
            double      x,
            double      y)
 {
-  set_hover (self, _kz_timeline_layout_item_at (&self->layout, x, y));
+  self->has_pointer = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  update_hover (self);
 }
 
 static void
 leave_cb (KzTimeline *self)
 {
+  self->has_pointer = FALSE;
   set_hover (self, -1);
 }
 
@@ -323,7 +455,7 @@ pressed_cb (KzTimeline      *self,
             double           y,
             GtkGestureClick *gesture)
 {
-  int index = _kz_timeline_layout_item_at (&self->layout, x, y);
+  int index = item_at_point (self, x, y);
 
   self->pressed = index;
   if (index < 0)
@@ -342,7 +474,7 @@ released_cb (KzTimeline      *self,
              double           y,
              GtkGestureClick *gesture)
 {
-  int index = _kz_timeline_layout_item_at (&self->layout, x, y);
+  int index = item_at_point (self, x, y);
 
   /* Only a press and release on the same box opens it. */
   if (index >= 0 && index == self->pressed)
@@ -351,39 +483,15 @@ released_cb (KzTimeline      *self,
   self->pressed = -1;
 }
 
-static gboolean
-kz_timeline_query_tooltip (GtkWidget  *widget,
-                           int         x,
-                           int         y,
-                           gboolean    keyboard_mode,
-                           GtkTooltip *tooltip)
+static GtkSizeRequestMode
+kz_timeline_get_request_mode (GtkWidget *widget)
 {
-  KzTimeline *self = KZ_TIMELINE (widget);
-  g_autofree char *date = NULL;
-  g_autofree char *text = NULL;
-  const KzTimelineItem *item;
-  int index;
-
-  index = keyboard_mode ? self->focus : _kz_timeline_layout_item_at (&self->layout, x, y);
-  if (index < 0)
-    return FALSE;
-
-  item = _kz_timeline_get_item (self, index);
-  date = kz_timeline_dup_release_label (item->entry);
-  /* Translators: a tooltip; the title, then its format and release date */
-  text = g_strdup_printf (_("%s\n%s · %s"),
-                          kz_entry_get_title (item->entry, kz_context_get_title_language (self->context)),
-                          kz_format_to_label (kz_entry_get_format (item->entry)),
-                          date);
-
-  /* Plain text: titles come from the network. */
-  gtk_tooltip_set_text (tooltip, text);
-  gtk_tooltip_set_tip_area (tooltip,
-                            &(GdkRectangle) { item->rect.origin.x, item->rect.origin.y,
-                                              item->rect.size.width, item->rect.size.height });
-  return TRUE;
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
+/* The whole layout: the scrolled window shows a part. Fitting the
+ * width, it is as wide as the least it can be, so that the scrollbar
+ * only shows when even that does not fit. */
 static void
 kz_timeline_measure (GtkWidget      *widget,
                      GtkOrientation  orientation,
@@ -394,18 +502,59 @@ kz_timeline_measure (GtkWidget      *widget,
                      int            *natural_baseline)
 {
   KzTimeline *self = KZ_TIMELINE (widget);
+  double scale = self->layout.px_per_year;
 
-  /* A canvas: all of it is needed, the scrolled window shows a part. */
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
-    *minimum = *natural = (int) self->layout.width;
-  else
-    *minimum = *natural = (int) self->layout.height;
+    {
+      *minimum = *natural = self->fit
+                            ? (int) _kz_timeline_layout_width_at (&self->layout, get_min_scale (self, 0))
+                            : (int) self->layout.width;
+      return;
+    }
+
+  if (for_size >= 0)
+    scale = scale_for_width (self, for_size);
+  *minimum = *natural = scale == self->layout.px_per_year
+                        ? (int) self->layout.height
+                        : (int) _kz_timeline_layout_height_at (&self->layout, scale);
+}
+
+static void
+kz_timeline_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  KzTimeline *self = KZ_TIMELINE (widget);
+  double scale = scale_for_width (self, width);
+
+  /* Wide enough now to show it all: from here on it follows the width. */
+  if (scale <= get_min_scale (self, width))
+    set_fit (self, TRUE);
+  set_scale (self, scale);
+
+  configure_adjustments (self);
+  update_hover (self);
+  update_actions (self);
+}
+
+static void
+kz_timeline_system_setting_changed (GtkWidget         *widget,
+                                    GtkSystemSetting   setting)
+{
+  KzTimeline *self = KZ_TIMELINE (widget);
+
+  GTK_WIDGET_CLASS (kz_timeline_parent_class)->system_setting_changed (widget, setting);
+
+  /* The boxes' least width follows the font. */
+  if (setting == GTK_SYSTEM_SETTING_FONT_NAME || setting == GTK_SYSTEM_SETTING_DPI)
+    layout_items (self);
 }
 
 static void
 language_changed_cb (KzTimeline *self)
 {
-  update_accessible (self);
+  _kz_timeline_update_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -423,7 +572,7 @@ kz_timeline_constructed (GObject *object)
   g_signal_connect_object (self->context, "notify::show-adult",
                            G_CALLBACK (rebuild), self, G_CONNECT_SWAPPED);
 
-  update_accessible (self);
+  _kz_timeline_update_accessible (self);
 }
 
 static void
@@ -433,6 +582,12 @@ kz_timeline_dispose (GObject *object)
 
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
+  if (self->hadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->hadjustment, self);
+  if (self->vadjustment != NULL)
+    g_signal_handlers_disconnect_by_data (self->vadjustment, self);
+  g_clear_object (&self->hadjustment);
+  g_clear_object (&self->vadjustment);
   _kz_timeline_layout_reset (&self->layout);
   g_clear_object (&self->graph);
   g_clear_object (&self->context);
@@ -448,6 +603,33 @@ kz_timeline_finalize (GObject *object)
   _kz_timeline_layout_clear (&self->layout);
 
   G_OBJECT_CLASS (kz_timeline_parent_class)->finalize (object);
+}
+
+static void
+adjustment_value_changed_cb (KzTimeline *self)
+{
+  update_hover (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+set_adjustment (KzTimeline     *self,
+                GtkAdjustment **slot,
+                GtkAdjustment  *adjustment)
+{
+  if (adjustment == NULL)
+    adjustment = gtk_adjustment_new (0, 0, 0, 0, 0, 0);
+  if (adjustment == *slot)
+    return;
+
+  if (*slot != NULL)
+    g_signal_handlers_disconnect_by_data (*slot, self);
+  g_clear_object (slot);
+  *slot = g_object_ref_sink (adjustment);
+  g_signal_connect_object (adjustment, "value-changed",
+                           G_CALLBACK (adjustment_value_changed_cb), self, G_CONNECT_SWAPPED);
+
+  configure_adjustments (self);
 }
 
 static void
@@ -470,6 +652,30 @@ kz_timeline_get_property (GObject    *object,
 
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->layout.items->len);
+      break;
+
+    case PROP_SCALE:
+      g_value_set_double (value, self->layout.px_per_year);
+      break;
+
+    case PROP_FIT:
+      g_value_set_boolean (value, self->fit);
+      break;
+
+    case PROP_HADJUSTMENT:
+      g_value_set_object (value, self->hadjustment);
+      break;
+
+    case PROP_VADJUSTMENT:
+      g_value_set_object (value, self->vadjustment);
+      break;
+
+    case PROP_HSCROLL_POLICY:
+      g_value_set_enum (value, self->hscroll_policy);
+      break;
+
+    case PROP_VSCROLL_POLICY:
+      g_value_set_enum (value, self->vscroll_policy);
       break;
 
     default:
@@ -495,6 +701,32 @@ kz_timeline_set_property (GObject      *object,
       kz_timeline_set_graph (self, g_value_get_object (value));
       break;
 
+    case PROP_HADJUSTMENT:
+      set_adjustment (self, &self->hadjustment, g_value_get_object (value));
+      break;
+
+    case PROP_VADJUSTMENT:
+      set_adjustment (self, &self->vadjustment, g_value_get_object (value));
+      break;
+
+    case PROP_HSCROLL_POLICY:
+      if (self->hscroll_policy != (guint) g_value_get_enum (value))
+        {
+          self->hscroll_policy = g_value_get_enum (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    case PROP_VSCROLL_POLICY:
+      if (self->vscroll_policy != (guint) g_value_get_enum (value))
+        {
+          self->vscroll_policy = g_value_get_enum (value);
+          gtk_widget_queue_resize (GTK_WIDGET (self));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -512,9 +744,12 @@ kz_timeline_class_init (KzTimelineClass *klass)
   object_class->get_property = kz_timeline_get_property;
   object_class->set_property = kz_timeline_set_property;
 
+  widget_class->get_request_mode = kz_timeline_get_request_mode;
   widget_class->measure = kz_timeline_measure;
+  widget_class->size_allocate = kz_timeline_size_allocate;
   widget_class->snapshot = _kz_timeline_snapshot;
-  widget_class->query_tooltip = kz_timeline_query_tooltip;
+  widget_class->query_tooltip = _kz_timeline_query_tooltip;
+  widget_class->system_setting_changed = kz_timeline_system_setting_changed;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL,
@@ -531,7 +766,24 @@ kz_timeline_class_init (KzTimelineClass *klass)
                        0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /* Pixels per year. */
+  properties[PROP_SCALE] =
+    g_param_spec_double ("scale", NULL, NULL,
+                         0, G_MAXDOUBLE, KZ_TIMELINE_FIT_SCALE_MAX,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /* Zoomed out to the whole franchise, following the width. */
+  properties[PROP_FIT] =
+    g_param_spec_boolean ("fit", NULL, NULL,
+                          TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
+  g_object_class_override_property (object_class, PROP_VADJUSTMENT, "vadjustment");
+  g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
+  g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
   /**
    * KzTimeline::open-title:
@@ -543,6 +795,18 @@ kz_timeline_class_init (KzTimelineClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_install_action (widget_class, "zoom.in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "zoom.out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "zoom.fit", NULL, zoom_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "zoom.in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "zoom.in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "zoom.in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "zoom.out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "zoom.out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "zoom.fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "zoom.fit", NULL);
 
   gtk_widget_class_set_css_name (widget_class, "timeline");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
@@ -556,6 +820,7 @@ kz_timeline_init (KzTimeline *self)
 
   _kz_timeline_layout_init (&self->layout);
   self->hover = self->focus = self->pressed = -1;
+  self->fit = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -578,11 +843,18 @@ kz_timeline_init (KzTimeline *self)
   g_signal_connect_swapped (controller, "leave", G_CALLBACK (leave_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
+  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL |
+                                                GTK_EVENT_CONTROLLER_SCROLL_DISCRETE);
+  g_signal_connect_swapped (controller, "scroll", G_CALLBACK (scroll_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (pressed_cb), self);
   g_signal_connect_swapped (click, "released", G_CALLBACK (released_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  update_actions (self);
 }
 
 GtkWidget *
@@ -604,11 +876,17 @@ kz_timeline_set_graph (KzTimeline       *self,
   if (self->graph == graph)
     return;
 
-  /* A new franchise starts with no box under the keyboard. */
+  /* A new franchise starts whole, at its beginning, with no box under
+   * the keyboard. */
   self->focus = -1;
+  set_fit (self, TRUE);
   g_set_object (&self->graph, graph);
   if (self->context != NULL)
     rebuild (self);
+  if (self->hadjustment != NULL)
+    gtk_adjustment_set_value (self->hadjustment, 0);
+  if (self->vadjustment != NULL)
+    gtk_adjustment_set_value (self->vadjustment, 0);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
@@ -637,7 +915,8 @@ kz_timeline_get_item_id (KzTimeline *self,
   return kz_entry_get_id (_kz_timeline_get_item (self, index)->entry);
 }
 
-/* In the timeline's own coordinates. */
+/* Where the box is in the whole layout, before scrolling: what is on
+ * screen starts at the adjustments' values. */
 gboolean
 kz_timeline_get_item_rect (KzTimeline      *self,
                            guint            index,
@@ -658,4 +937,53 @@ kz_timeline_get_focus_index (KzTimeline *self)
 {
   g_return_val_if_fail (KZ_IS_TIMELINE (self), -1);
   return self->focus;
+}
+
+double
+kz_timeline_get_scale (KzTimeline *self)
+{
+  g_return_val_if_fail (KZ_IS_TIMELINE (self), 0);
+  return self->layout.px_per_year;
+}
+
+/* What zooming can reach at the current width. */
+void
+kz_timeline_get_scale_range (KzTimeline *self,
+                             double     *min,
+                             double     *max)
+{
+  g_return_if_fail (KZ_IS_TIMELINE (self));
+
+  if (min != NULL)
+    *min = get_min_scale (self, gtk_widget_get_width (GTK_WIDGET (self)));
+  if (max != NULL)
+    *max = KZ_TIMELINE_SCALE_MAX;
+}
+
+gboolean
+kz_timeline_get_fit (KzTimeline *self)
+{
+  g_return_val_if_fail (KZ_IS_TIMELINE (self), FALSE);
+  return self->fit;
+}
+
+/* Multiplies the scale by @factor, within bounds, keeping the box of
+ * the keyboard or under the pointer where it is. */
+void
+kz_timeline_zoom (KzTimeline *self,
+                  double      factor)
+{
+  g_return_if_fail (KZ_IS_TIMELINE (self));
+  g_return_if_fail (factor > 0);
+
+  zoom_by (self, factor);
+}
+
+/* Back to the whole franchise in the width it has. */
+void
+kz_timeline_zoom_to_fit (KzTimeline *self)
+{
+  g_return_if_fail (KZ_IS_TIMELINE (self));
+
+  zoom_by (self, 0);
 }

@@ -36,6 +36,19 @@ gboolean                kz_timeline_get_item_rect         (KzTimeline       *sel
 /* The box the keyboard is on, or -1. */
 int                     kz_timeline_get_focus_index       (KzTimeline       *self);
 
+/* Zoom, in pixels per year. It opens on the whole franchise ("fit"),
+ * following the width it is shown in; the actions zoom.in, zoom.out and
+ * zoom.fit (Ctrl+plus, Ctrl+minus, Ctrl+0) and Ctrl with the wheel
+ * change it. */
+double                  kz_timeline_get_scale             (KzTimeline       *self);
+void                    kz_timeline_get_scale_range       (KzTimeline       *self,
+                                                           double           *min,
+                                                           double           *max);
+gboolean                kz_timeline_get_fit               (KzTimeline       *self);
+void                    kz_timeline_zoom                  (KzTimeline       *self,
+                                                           double            factor);
+void                    kz_timeline_zoom_to_fit           (KzTimeline       *self);
+
 const KzTimelineSwatch *kz_timeline_get_format_swatches   (guint            *n_swatches);
 const KzTimelineSwatch *kz_timeline_get_relation_swatches (guint            *n_swatches);
 

@@ -3,6 +3,8 @@
  * The header and the relation rows show what the entry itself has (its
  * relations' stubs are enough to list them); set_details() later swaps
  * the rows' stubs for the full neighbours without rebuilding anything.
+ * MyAnimeList's age rating and score come from the context's rating
+ * enricher: asked for the title at once, for its neighbours behind it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +20,7 @@
 
 #include "kz-cover-image.h"
 #include "kz-entry-row.h"
+#include "kz-rating-enricher.h"
 #include "kz-ui-resources.h"
 
 #define COVER_WIDTH  160
@@ -30,6 +33,11 @@ struct _KzTitlePage
   KzContext         *context;
   KzEntry           *entry;
   KzFranchiseGraph  *details;
+  KzRatingEnricher  *ratings;       /* NULL when Jikan is not asked */
+  KzRatingInfo      *rating;        /* the entry's, once known */
+  gint64             rating_for;    /* the entry asked about, or 0 */
+  GCancellable      *rating_cancellable;
+  GCancellable      *neighbours_cancellable;
   GtkWidget         *cover;
   GPtrArray         *rows;          /* KzEntryRow, owned by their list boxes */
 
@@ -141,7 +149,8 @@ update_titles (KzTitlePage *self)
 }
 
 static char *
-dup_facts (KzEntry *entry)
+dup_facts (KzEntry            *entry,
+           const KzRatingInfo *info)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
   KzFormat format = kz_entry_get_format (entry);
@@ -151,6 +160,11 @@ dup_facts (KzEntry *entry)
   int year = kz_entry_get_season_year (entry);
   int score = kz_entry_get_average_score (entry);
   const char *rating = kz_entry_get_age_rating (entry);
+  double mal_score = info ? info->mal_score : 0;
+
+  /* the enricher's answer is the freshest */
+  if (info != NULL && has_text (info->rating))
+    rating = info->rating;
 
   if (format != KZ_FORMAT_UNKNOWN)
     g_ptr_array_add (parts, g_strdup (kz_format_to_label (format)));
@@ -175,6 +189,11 @@ dup_facts (KzEntry *entry)
     /* Translators: the average score people gave, as in "86%" */
     g_ptr_array_add (parts, g_strdup_printf (_("%d%%"), score));
 
+  if (mal_score > 0)
+    /* Translators: MyAnimeList's score out of 10, as in "MAL 8.62" */
+    g_ptr_array_add (parts, g_strdup_printf (_("MAL %.2f"), mal_score));
+
+  /* MyAnimeList's age rating, as in "PG-13 - Teens 13 or older" */
   if (has_text (rating))
     g_ptr_array_add (parts, g_strdup (rating));
 
@@ -252,7 +271,7 @@ update_header (KzTitlePage *self)
 
   if (self->entry != NULL)
     {
-      facts = dup_facts (self->entry);
+      facts = dup_facts (self->entry, self->rating);
       description = kz_entry_get_description (self->entry);
     }
   gtk_label_set_text (self->facts_label, facts ? facts : "");
@@ -457,6 +476,110 @@ rebuild_relations (KzTitlePage *self)
   apply_details (self);
 }
 
+/* Ratings */
+
+static void
+rating_done (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(KzTitlePage) self = user_data;
+  g_autoptr(KzRatingInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = kz_rating_enricher_enrich_finish (KZ_RATING_ENRICHER (object), result, &error);
+  if (info == NULL)
+    {
+      /* The page is complete without it; nothing to tell the person. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No age rating: %s", error->message);
+      return;
+    }
+
+  if (self->entry == NULL || info->entry_id != kz_entry_get_id (self->entry))
+    return;
+
+  g_clear_pointer (&self->rating, kz_rating_info_free);
+  self->rating = g_steal_pointer (&info);
+  update_header (self);
+}
+
+static void
+request_rating (KzTitlePage *self)
+{
+  g_cancellable_cancel (self->rating_cancellable);
+  g_clear_object (&self->rating_cancellable);
+  g_clear_pointer (&self->rating, kz_rating_info_free);
+  self->rating_for = 0;
+
+  if (self->ratings == NULL || self->entry == NULL)
+    return;
+
+  self->rating_for = kz_entry_get_id (self->entry);
+  self->rating_cancellable = g_cancellable_new ();
+  kz_rating_enricher_enrich_async (self->ratings, self->entry, KZ_PRIORITY_USER,
+                                   self->rating_cancellable, rating_done, g_object_ref (self));
+}
+
+static void
+neighbours_rated (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  kz_rating_enricher_enrich_many_finish (KZ_RATING_ENRICHER (object), result, &error);
+}
+
+/* The neighbours, behind the title's own request: an Rx one leaves the
+ * list (see on_rating_changed()). */
+static void
+request_neighbour_ratings (KzTitlePage *self)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  guint n_nodes;
+
+  g_cancellable_cancel (self->neighbours_cancellable);
+  g_clear_object (&self->neighbours_cancellable);
+
+  if (self->ratings == NULL || self->details == NULL)
+    return;
+
+  n_nodes = kz_franchise_graph_get_n_nodes (self->details);
+  entries = g_ptr_array_sized_new (n_nodes);
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (self->details, i);
+
+      if (node != NULL && is_anime (node) && kz_entry_get_id (node) != kz_franchise_graph_get_root_id (self->details))
+        g_ptr_array_add (entries, node);
+    }
+
+  if (entries->len == 0)
+    return;
+
+  self->neighbours_cancellable = g_cancellable_new ();
+  kz_rating_enricher_enrich_many_async (self->ratings, entries, KZ_PRIORITY_BACKGROUND,
+                                        self->neighbours_cancellable, neighbours_rated, NULL);
+}
+
+static void
+on_rating_changed (KzTitlePage      *self,
+                   gint64            entry_id,
+                   KzRatingEnricher *ratings)
+{
+  if (self->context == NULL || kz_context_get_show_adult (self->context) ||
+      !kz_age_rating_is_restricted (kz_rating_enricher_peek_rating (ratings, entry_id)))
+    return;
+
+  for (guint i = 0; i < self->rows->len; i++)
+    if (kz_entry_get_id (kz_entry_row_get_entry (g_ptr_array_index (self->rows, i))) == entry_id)
+      {
+        rebuild_relations (self);
+        return;
+      }
+}
+
 static void
 on_title_language_changed (KzTitlePage *self)
 {
@@ -488,6 +611,11 @@ kz_title_page_constructed (GObject *object)
                                G_CALLBACK (on_title_language_changed), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (self->context, "notify::show-adult",
                                G_CALLBACK (on_show_adult_changed), self, G_CONNECT_SWAPPED);
+
+      g_object_get (self->context, "rating-enricher", &self->ratings, NULL);
+      if (self->ratings != NULL)
+        g_signal_connect_object (self->ratings, "rating-changed",
+                                 G_CALLBACK (on_rating_changed), self, G_CONNECT_SWAPPED);
     }
 
   update_header (self);
@@ -497,6 +625,13 @@ static void
 kz_title_page_dispose (GObject *object)
 {
   KzTitlePage *self = KZ_TITLE_PAGE (object);
+
+  g_cancellable_cancel (self->rating_cancellable);
+  g_cancellable_cancel (self->neighbours_cancellable);
+  g_clear_object (&self->rating_cancellable);
+  g_clear_object (&self->neighbours_cancellable);
+  g_clear_pointer (&self->rating, kz_rating_info_free);
+  g_clear_object (&self->ratings);
 
   g_ptr_array_set_size (self->rows, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), KZ_TYPE_TITLE_PAGE);
@@ -651,7 +786,14 @@ kz_title_page_set_entry (KzTitlePage *self,
 
   if (self->details != NULL &&
       (entry == NULL || kz_franchise_graph_get_root_id (self->details) != kz_entry_get_id (entry)))
-    g_clear_object (&self->details);
+    {
+      g_clear_object (&self->details);
+      request_neighbour_ratings (self);
+    }
+
+  /* the same title again (a fresher copy) keeps its request */
+  if (entry == NULL || self->rating_for != kz_entry_get_id (entry))
+    request_rating (self);
 
   update_header (self);
   rebuild_relations (self);
@@ -688,6 +830,8 @@ kz_title_page_set_details (KzTitlePage      *self,
 
   if (!g_set_object (&self->details, detailed))
     return;
+
+  request_neighbour_ratings (self);
 
   if (detailed != NULL)
     {

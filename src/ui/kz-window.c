@@ -724,6 +724,61 @@ add_view (KzWindow   *self,
   g_signal_connect_object (view, "open-title", G_CALLBACK (open_title_cb), self, G_CONNECT_SWAPPED);
 }
 
+/* KIZUNA_REPORT_FIRST_FRAME=1: print "first-frame <CLOCK_MONOTONIC µs>"
+ * once the first frame is painted, for the start-up benchmark, which
+ * compares it with the time it started the app. */
+static void
+first_frame_painted_cb (GdkFrameClock *frame_clock,
+                        KzWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, first_frame_painted_cb, self);
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+}
+
+static gboolean
+report_first_frame_cb (GtkWidget     *widget,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  g_signal_connect_object (frame_clock, "after-paint", G_CALLBACK (first_frame_painted_cb), widget, 0);
+  return G_SOURCE_REMOVE;
+}
+
+/* The library was damaged and has been replaced at start-up: say so,
+ * and where the old file is, once the window is on screen. */
+static gboolean
+tell_library_replaced (gpointer user_data)
+{
+  KzWindow *self = user_data;
+  g_autofree char *recovered_path = NULL;
+  GtkWidget *dialog;
+
+  g_object_get (self->context, "recovered-path", &recovered_path, NULL);
+  if (recovered_path == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return G_SOURCE_REMOVE;
+
+  /* the body is plain text: the path is shown as it is */
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Library Replaced"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("Your library was damaged and has been replaced; "
+                                    "the old file was kept as “%s”."),
+                                  recovered_path);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_OK"));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  return G_SOURCE_REMOVE;
+}
+
+/* After the window's own presentation, so that the dialog comes on top. */
+static void
+window_mapped_cb (KzWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, window_mapped_cb, NULL);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, tell_library_replaced,
+                   g_object_ref (self), g_object_unref);
+}
+
 static void
 kz_window_constructed (GObject *object)
 {
@@ -760,6 +815,11 @@ kz_window_constructed (GObject *object)
 
   show_page (self, "empty");
   update_progress (self);
+
+  g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
+
+  if (g_strcmp0 (g_getenv ("KIZUNA_REPORT_FIRST_FRAME"), "1") == 0)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), report_first_frame_cb, NULL, NULL);
 }
 
 static void
