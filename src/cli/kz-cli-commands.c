@@ -54,7 +54,8 @@ _kz_cli_find_command (const char *name)
 static KzFetchFlags
 fetch_flags (KzCli *cli)
 {
-  return cli->offline ? KZ_FETCH_OFFLINE : KZ_FETCH_DEFAULT;
+  /* The process ends with the command: nothing could finish behind it. */
+  return cli->offline ? KZ_FETCH_OFFLINE : KZ_FETCH_CURRENT;
 }
 
 static const char *

@@ -945,7 +945,7 @@ franchise_loaded (GObject      *object,
                          saved->graph, kz_franchise_graph_get_approx_size (saved->graph));
       operation_complete (op, G_OBJECT (saved->graph), KZ_RESULT_FROM_LIBRARY, NULL);
     }
-  else if (complete)
+  else if (complete && !(op->flags & KZ_FETCH_CURRENT))
     {
       /* Shown now, as stored; brought up to date behind it. Not cached:
        * only the walk's answer is known to be current. */

@@ -35,6 +35,9 @@ typedef enum {
   KZ_FETCH_DEFAULT = 0,
   KZ_FETCH_REFRESH = 1 << 0,  /* skip cache and library, ask the provider */
   KZ_FETCH_OFFLINE = 1 << 1,  /* never ask the provider */
+  KZ_FETCH_CURRENT = 1 << 2,  /* wait for a current franchise rather than
+                               * take the stored one revalidated behind it
+                               * (for one-shot callers such as the CLI) */
 } KzFetchFlags;
 
 typedef enum {
