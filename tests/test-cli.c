@@ -16,6 +16,7 @@
 
 #include "kizuna-core.h"
 #include "kz-mock-anilist.h"
+#include "kz-store-ratings.h"
 
 /* A small franchise that is in no bundled snapshot, so that a fresh
  * library must ask the mock for it: a TV series with a sequel and a
@@ -706,6 +707,110 @@ test_show (Fixture       *fixture,
   g_assert_cmpint (json_object_get_int_member (object, "episodes"), ==, 12);
   g_assert_false (json_object_get_boolean_member (object, "is_adult"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "relations")), ==, 2);
+  /* MyAnimeList was never asked about it */
+  g_assert_true (json_object_has_member (object, "rating"));
+  g_assert_true (json_object_get_null_member (object, "rating"));
+  g_assert_true (json_object_has_member (object, "mal_score"));
+  g_assert_true (json_object_get_null_member (object, "mal_score"));
+  g_assert_null (strstr (run->out, "\nRating:"));
+  g_assert_null (strstr (run->out, "\nMAL score:"));
+}
+
+/* The value of the "LABEL:   value" line of `show`, or NULL. */
+static char *
+dup_field (const char *out,
+           const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  g_autofree char *prefix = g_strconcat (label, ":", NULL);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], prefix))
+      return g_strdup (g_strchug (lines[i] + strlen (prefix)));
+
+  return NULL;
+}
+
+/* A bundled anime that links a MyAnimeList page. */
+static KzEntry *
+find_bundled_with_mal_id (void)
+{
+  for (guint i = 0; i < bundled.entries->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (bundled.entries, i);
+
+      if (kz_entry_get_detail (entry) == KZ_ENTRY_DETAIL_FULL &&
+          kz_entry_get_media_type (entry) == KZ_MEDIA_TYPE_ANIME &&
+          kz_entry_get_id_mal (entry) > 0)
+        return entry;
+    }
+
+  return NULL;
+}
+
+static void
+test_show_rating (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  static const char rating[] = "R - 17+ (violence & profanity)";
+  KzEntry *entry = find_bundled_with_mal_id ();
+  g_autofree char *id = NULL;
+  g_autofree char *path = g_build_filename (fixture->data_dir, "library.db", NULL);
+  g_autofree char *rating_value = NULL;
+  g_autofree char *score_value = NULL;
+  g_autoptr(KzStore) store = NULL;
+  g_autoptr(KzRatingInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CliRun) run = NULL;
+  g_autoptr(CliRun) json = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  guint n_added = 0;
+
+  g_assert_nonnull (entry);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, kz_entry_get_id (entry));
+
+  /* The library as the tool would seed it, with what MyAnimeList said */
+  store = kz_store_open (path, &error);
+  g_assert_no_error (error);
+  kz_bundled_seed_store (store, &n_added, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_added, >, 0);
+  info = kz_rating_info_new (kz_entry_get_id (entry), kz_entry_get_id_mal (entry));
+  info->rating = g_strdup (rating);
+  info->mal_score = 8.62;
+  info->fetched_at = g_get_real_time ();
+  kz_store_save_rating (store, info, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  run = run_cli (fixture, "--offline", "show", id);
+  g_assert_cmpint (run->status, ==, 0);
+  rating_value = dup_field (run->out, "Rating");
+  score_value = dup_field (run->out, "MAL score");
+  g_assert_cmpstr (rating_value, ==, rating);
+  g_assert_cmpstr (score_value, ==, "8.62");
+
+  json = run_cli (fixture, "--offline", "--json", "show", id);
+  g_assert_cmpint (json->status, ==, 0);
+  object = parse_object (parser, json->out);
+  g_assert_cmpint (json_object_get_int_member (object, "id"), ==, kz_entry_get_id (entry));
+  g_assert_cmpstr (json_object_get_string_member (object, "rating"), ==, rating);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "mal_score"), 8.62, 1e-9);
+
+  /* Nothing of that came from AniList */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 0);
+
+  /* Fetched again from AniList, the title keeps the rating the library has */
+  {
+    g_autoptr(CliRun) online = run_cli (fixture, "show", id);
+    g_autofree char *online_rating = NULL;
+
+    g_assert_cmpint (online->status, ==, 0);
+    g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), >, 0);
+    online_rating = dup_field (online->out, "Rating");
+    g_assert_cmpstr (online_rating, ==, rating);
+  }
 }
 
 static void
@@ -894,6 +999,7 @@ main (int   argc,
   g_test_add ("/kz/cli/franchise/json", Fixture, NULL, fixture_set_up, test_franchise_json, fixture_tear_down);
   g_test_add ("/kz/cli/franchise/dot", Fixture, NULL, fixture_set_up, test_franchise_dot, fixture_tear_down);
   g_test_add ("/kz/cli/show/details", Fixture, NULL, fixture_set_up, test_show, fixture_tear_down);
+  g_test_add ("/kz/cli/show/rating", Fixture, NULL, fixture_set_up, test_show_rating, fixture_tear_down);
   g_test_add ("/kz/cli/show/not-found", Fixture, NULL, fixture_set_up, test_show_missing, fixture_tear_down);
   g_test_add ("/kz/cli/relations/order", Fixture, NULL, fixture_set_up, test_relations, fixture_tear_down);
   g_test_add ("/kz/cli/errors/provider-failure", Fixture, NULL, fixture_set_up, test_provider_failure, fixture_tear_down);

@@ -400,7 +400,29 @@ store_batch_thread (GTask        *task,
 
   kz_ingest_normalise (state->batch, report);
   if (!kz_store_upsert_entries (state->context.store, state->batch, state->context.now, &error))
-    g_warning ("Could not save %u titles to the library: %s", state->batch->len, error->message);
+    {
+      g_warning ("Could not save %u titles to the library: %s", state->batch->len, error->message);
+    }
+  else
+    {
+      g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), state->batch->len);
+      g_autoptr(GPtrArray) stored = NULL;
+
+      /* Hand out what the library now holds: the same data, with what
+       * only the library knows (ratings from the second provider). */
+      for (guint i = 0; i < state->batch->len; i++)
+        {
+          gint64 id = kz_entry_get_id (g_ptr_array_index (state->batch, i));
+          g_array_append_val (ids, id);
+        }
+      stored = kz_store_get_entries (state->context.store, (const gint64 *)(gpointer)ids->data,
+                                     ids->len, NULL);
+      if (stored != NULL && stored->len == state->batch->len)
+        {
+          g_ptr_array_unref (state->batch);
+          state->batch = g_steal_pointer (&stored);
+        }
+    }
 
   g_task_return_pointer (task, report, g_free);
 }
