@@ -488,6 +488,9 @@ test_bad_usage (Fixture       *fixture,
     { { "show", "1", "2" }, "Unexpected argument" },
     { { "show", "1", "--detailed" }, "--detailed" },
     { { "--offline", "refresh", "1" }, "--offline" },
+    /* found by fuzzing: the message quotes the argument; what reaches
+     * the terminal must still be one clean line */
+    { { "--off\x1f\x88\xfa" "x", "library" }, "--off" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -501,6 +504,9 @@ test_bad_usage (Fixture       *fixture,
       g_assert_cmpuint (count_lines (run->err), ==, 2);
       g_assert_nonnull (strstr (lines[0], cases[i].message));
       g_assert_cmpstr (lines[1], ==, "Try 'kizuna-cli --help'");
+      g_assert_true (g_utf8_validate (lines[0], -1, NULL));
+      for (const char *p = lines[0]; *p; p = g_utf8_next_char (p))
+        g_assert_false (g_unichar_iscntrl (g_utf8_get_char (p)));
     }
 
   /* Nothing was contacted for any of that */

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "kz-cli-output-private.h"
+#include "kz-entry-private.h"
 
 /* Members */
 
@@ -53,6 +54,19 @@ add_number_member (JsonBuilder *builder,
 {
   json_builder_set_member_name (builder, name);
   json_builder_add_int_value (builder, value);
+}
+
+/* A score: null unless positive */
+static void
+add_score_member (JsonBuilder *builder,
+                  const char  *name,
+                  double       value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value > 0)
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }
 
 static void
@@ -105,6 +119,14 @@ add_date_member (JsonBuilder  *builder,
 
 /* Entries */
 
+/* MyAnimeList's score, which an entry read from the library carries;
+ * 0 when unknown. kz-entry.h has no getter for it. */
+static double
+entry_get_mal_score (KzEntry *entry)
+{
+  return entry->mal_score;
+}
+
 /* id, title, format, year: what every list shows */
 static void
 add_brief_members (JsonBuilder     *builder,
@@ -150,6 +172,8 @@ add_full_members (JsonBuilder     *builder,
   add_int_member (builder, "average_score", kz_entry_get_average_score (entry));
   add_strv_member (builder, "genres", kz_entry_get_genres (entry));
   add_boolean_member (builder, "is_adult", kz_entry_get_is_adult (entry));
+  add_string_member (builder, "rating", kz_entry_get_age_rating (entry));
+  add_score_member (builder, "mal_score", entry_get_mal_score (entry));
   add_string_member (builder, "description", description);
   add_string_member (builder, "site_url", kz_entry_get_site_url (entry));
   add_string_member (builder, "cover_url", kz_entry_get_cover_url (entry, KZ_COVER_SIZE_LARGE));

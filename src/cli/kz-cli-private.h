@@ -102,6 +102,11 @@ struct _KzCli
   KzFranchiseGraph   *previous;
 };
 
+/* kz-cli.c: the whole program, and freeing what a KzCli holds */
+int                 _kz_cli_main               (int            argc,
+                                                char          *argv[]);
+void                _kz_cli_clear              (KzCli         *cli);
+
 /* kz-cli-options.c: fills in cli from argv; on bad usage returns FALSE
  * with a message for the person. With --version it checks nothing more. */
 gboolean            _kz_cli_parse_command_line (KzCli         *cli,

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "kz-cli-output-private.h"
+#include "kz-entry-private.h"
 
 #include <glib/gi18n.h>
 #include <inttypes.h>
@@ -26,6 +27,14 @@ append_padded (GString    *out,
   g_string_append (out, text);
   for (; len < width; len++)
     g_string_append_c (out, ' ');
+}
+
+/* MyAnimeList's score, which an entry read from the library carries;
+ * 0 when unknown. kz-entry.h has no getter for it. */
+static double
+entry_get_mal_score (KzEntry *entry)
+{
+  return entry->mal_score;
 }
 
 /* Lists */
@@ -129,6 +138,7 @@ kz_cli_append_entry_details (GString         *out,
   int episodes = kz_entry_get_episodes (entry);
   int duration = kz_entry_get_duration (entry);
   int score = kz_entry_get_average_score (entry);
+  double mal_score = entry_get_mal_score (entry);
 
   g_array_set_clear_func (fields, field_clear);
 
@@ -175,8 +185,12 @@ kz_cli_append_entry_details (GString         *out,
     add_field (fields, _("Aired"), g_strdup (start_text));
   if (score > 0)
     add_field (fields, _("Score"), g_strdup_printf (_("%d%%"), score));
+  if (mal_score > 0)
+    add_field (fields, _("MAL score"), g_strdup_printf ("%.2f", mal_score));
   add_field (fields, _("Genres"), _kz_cli_join_line (kz_entry_get_genres (entry)));
   add_field (fields, _("Adult"), g_strdup (kz_entry_get_is_adult (entry) ? _("yes") : _("no")));
+  /* MyAnimeList's age rating, e.g. "PG-13 - Teens 13 or older" */
+  add_field (fields, _("Rating"), kz_cli_sanitize_line (kz_entry_get_age_rating (entry)));
   add_field (fields, _("Link"), kz_cli_sanitize_line (kz_entry_get_site_url (entry)));
   add_field (fields, _("ID"), g_strdup_printf ("%" G_GINT64_FORMAT, kz_entry_get_id (entry)));
 

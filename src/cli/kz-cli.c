@@ -384,8 +384,8 @@ on_sigint (gpointer user_data)
 
 /* Running */
 
-static void
-cli_clear (KzCli *cli)
+void
+_kz_cli_clear (KzCli *cli)
 {
   g_clear_handle_id (&cli->sigint_id, g_source_remove);
   g_clear_object (&cli->service);
@@ -463,8 +463,8 @@ run (KzCli  *cli,
 }
 
 int
-main (int   argc,
-      char *argv[])
+_kz_cli_main (int   argc,
+              char *argv[])
 {
   KzCli cli = { 0 };
   int status;
@@ -476,7 +476,7 @@ main (int   argc,
   g_set_prgname ("kizuna-cli");
 
   status = run (&cli, argv);
-  cli_clear (&cli);
+  _kz_cli_clear (&cli);
 
   return status;
 }
