@@ -22,6 +22,8 @@
 
 #include "kz-synthetic.h"
 
+#include "kz-synthetic-private.h"
+
 #include "kz-entry-private.h"
 
 /* The generated library's "today": what is newer has not aired yet. */
@@ -29,101 +31,11 @@
 #define NOW_MONTH 5
 #define FIRST_YEAR 1970
 
-typedef struct {
-  const char *romaji;
-  const char *hiragana;
-  const char *katakana;
-} Syllable;
-
-static const Syllable syllables[] = {
-  { "a", "あ", "ア" }, { "i", "い", "イ" }, { "u", "う", "ウ" }, { "e", "え", "エ" }, { "o", "お", "オ" },
-  { "ka", "か", "カ" }, { "ki", "き", "キ" }, { "ku", "く", "ク" }, { "ke", "け", "ケ" }, { "ko", "こ", "コ" },
-  { "sa", "さ", "サ" }, { "shi", "し", "シ" }, { "su", "す", "ス" }, { "se", "せ", "セ" }, { "so", "そ", "ソ" },
-  { "ta", "た", "タ" }, { "chi", "ち", "チ" }, { "tsu", "つ", "ツ" }, { "te", "て", "テ" }, { "to", "と", "ト" },
-  { "na", "な", "ナ" }, { "ni", "に", "ニ" }, { "nu", "ぬ", "ヌ" }, { "ne", "ね", "ネ" }, { "no", "の", "ノ" },
-  { "ha", "は", "ハ" }, { "hi", "ひ", "ヒ" }, { "fu", "ふ", "フ" }, { "he", "へ", "ヘ" }, { "ho", "ほ", "ホ" },
-  { "ma", "ま", "マ" }, { "mi", "み", "ミ" }, { "mu", "む", "ム" }, { "me", "め", "メ" }, { "mo", "も", "モ" },
-  { "ya", "や", "ヤ" }, { "yu", "ゆ", "ユ" }, { "yo", "よ", "ヨ" },
-  { "ra", "ら", "ラ" }, { "ri", "り", "リ" }, { "ru", "る", "ル" }, { "re", "れ", "レ" }, { "ro", "ろ", "ロ" },
-  { "wa", "わ", "ワ" },
-  { "ga", "が", "ガ" }, { "gi", "ぎ", "ギ" }, { "gu", "ぐ", "グ" }, { "ge", "げ", "ゲ" }, { "go", "ご", "ゴ" },
-  { "za", "ざ", "ザ" }, { "ji", "じ", "ジ" }, { "zu", "ず", "ズ" }, { "ze", "ぜ", "ゼ" }, { "zo", "ぞ", "ゾ" },
-  { "da", "だ", "ダ" }, { "de", "で", "デ" }, { "do", "ど", "ド" },
-  { "ba", "ば", "バ" }, { "bi", "び", "ビ" }, { "bu", "ぶ", "ブ" }, { "be", "べ", "ベ" }, { "bo", "ぼ", "ボ" },
-  { "pa", "ぱ", "パ" }, { "pi", "ぴ", "ピ" }, { "po", "ぽ", "ポ" },
-  { "kyo", "きょ", "キョ" }, { "sha", "しゃ", "シャ" }, { "sho", "しょ", "ショ" }, { "shu", "しゅ", "シュ" },
-  { "cho", "ちょ", "チョ" }, { "ryu", "りゅ", "リュ" }, { "ryo", "りょ", "リョ" }, { "jo", "じょ", "ジョ" },
-};
-
-/* Particles between romaji words, and how the native title writes them. */
-static const Syllable particles[] = {
-  { "no", "の", NULL }, { "to", "と", NULL }, { "wa", "は", NULL },
-  { "ga", "が", NULL }, { "ni", "に", NULL }, { "de", "で", NULL },
-};
-
-static const char * const english_adjectives[] = {
-  "Silver", "Crimson", "Last", "Eternal", "Broken", "Hidden", "Lonely", "Iron",
-  "Distant", "Golden", "Burning", "Quiet", "Wandering", "Forgotten", "Little",
-  "Endless", "Scarlet", "Frozen", "Wild", "Secret", "Blue", "Sacred",
-};
-
-static const char * const english_nouns[] = {
-  "Blade", "Academy", "Hero", "Chronicles", "Sky", "Witch", "Knight", "Garden",
-  "Detective", "Kingdom", "Summer", "Requiem", "Alchemist", "Pilot", "Dragon",
-  "Idol", "Café", "Apartment", "Frontier", "Saga", "Labyrinth", "Orchestra",
-  "Railway", "Princess", "Festival", "Shrine", "Empire", "Moon", "Girls", "Club",
-};
-
-static const char * const filler_words[] = {
-  "the", "a", "young", "girl", "boy", "world", "must", "finds", "school", "power",
-  "city", "secret", "war", "friends", "journey", "mysterious", "ancient", "discovers",
-  "after", "when", "their", "his", "her", "new", "life", "battle", "against", "demon",
-  "kingdom", "academy", "team", "dream", "family", "village", "night", "sister",
-  "brother", "memory", "promise", "sword", "magic", "spirit", "summer", "winter",
-  "ship", "island", "contract", "future", "past", "truth", "lost", "begins",
-  "together", "alone", "strange", "everyday", "club", "and", "of", "in", "with",
-  "to", "from", "an", "old", "first", "final", "beyond", "under", "her", "its",
-};
-
 static const char * const genre_names[] = {
   "Action", "Adventure", "Comedy", "Drama", "Ecchi", "Fantasy", "Horror",
   "Mahou Shoujo", "Mecha", "Music", "Mystery", "Psychological", "Romance",
   "Sci-Fi", "Slice of Life", "Sports", "Supernatural", "Thriller",
 };
-
-static const char * const ordinals[] = { "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th" };
-static const char * const roman_numerals[] = {
-  "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII",
-  "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
-};
-
-typedef struct {
-  const char *romaji;
-  const char *english;
-  const char *native;
-} Extra;
-
-static const Extra extras[] = {
-  { "OVA", "OVA", "OVA" },
-  { "Specials", "Specials", "特別編" },
-  { "Picture Drama", "Picture Drama", "ピクチャードラマ" },
-  { "Mini Anime", "Mini Anime", "ミニアニメ" },
-  { "Bangaihen", "Extra Episodes", "番外編" },
-  { "Tokubetsu-hen", "Special Episode", "特別篇" },
-};
-
-typedef struct {
-  char *romaji;
-  char *english;   /* NULL: no English title */
-  char *native;
-} Names;
-
-typedef enum {
-  SEASON_STYLE_ORDINAL,   /* "Title 2nd Season" */
-  SEASON_STYLE_NUMBER,    /* "Title Season 2" */
-  SEASON_STYLE_SUBTITLE,  /* "Title: Subtitle" */
-  SEASON_STYLE_ROMAN,     /* "Title II" */
-} SeasonStyle;
 
 typedef struct {
   Names        names;
@@ -152,312 +64,13 @@ typedef struct {
   GArray             *franchise_size;   /* guint per franchise */
 } Generator;
 
-static void
-names_clear (Names *names)
-{
-  g_clear_pointer (&names->romaji, g_free);
-  g_clear_pointer (&names->english, g_free);
-  g_clear_pointer (&names->native, g_free);
-}
-
-static guint
-rand_below (Generator *gen,
-            guint      n)
-{
-  return (guint) g_rand_int_range (gen->rand, 0, (gint32) n);
-}
-
-static guint
-rand_between (Generator *gen,
-              guint      low,
-              guint      high)
-{
-  return low + rand_below (gen, high - low + 1);
-}
-
-static gboolean
-chance (Generator *gen,
-        double     probability)
-{
-  return g_rand_double (gen->rand) < probability;
-}
-
-static const char *
-pick (Generator          *gen,
-      const char * const *words,
-      guint               n_words)
-{
-  return words[rand_below (gen, n_words)];
-}
-
-#define PICK(gen, array) pick ((gen), (array), G_N_ELEMENTS (array))
-
 static guint
 room (Generator *gen)
 {
   return gen->options->n_entries - gen->library->entries->len;
 }
 
-/* Titles */
-
-static void
-append_word (Generator *gen,
-             GString   *romaji,
-             GString   *native,
-             gboolean   katakana)
-{
-  guint n_syllables = rand_between (gen, 2, 4);
-  gsize start = romaji->len;
-
-  for (guint i = 0; i < n_syllables; i++)
-    {
-      const Syllable *syllable = &syllables[rand_below (gen, G_N_ELEMENTS (syllables))];
-
-      g_string_append (romaji, syllable->romaji);
-      g_string_append (native, katakana ? syllable->katakana : syllable->hiragana);
-
-      /* A closing n now and then, as in "Kenshin" or "Ranma". */
-      if (i > 0 && chance (gen, 0.12))
-        {
-          g_string_append_c (romaji, 'n');
-          g_string_append (native, katakana ? "ン" : "ん");
-        }
-    }
-
-  romaji->str[start] = g_ascii_toupper (romaji->str[start]);
-}
-
-static void
-append_particle (Generator *gen,
-                 GString   *romaji,
-                 GString   *native)
-{
-  const Syllable *particle = &particles[rand_below (gen, G_N_ELEMENTS (particles))];
-
-  g_string_append_printf (romaji, " %s ", particle->romaji);
-  g_string_append (native, particle->hiragana);
-}
-
-/* A subtitle of one or two words, for seasons, movies and spin-offs. */
-static void
-make_subtitle (Generator *gen,
-               Names     *names)
-{
-  g_autoptr(GString) romaji = g_string_new (NULL);
-  g_autoptr(GString) native = g_string_new (NULL);
-  gboolean katakana = chance (gen, 0.5);
-
-  append_word (gen, romaji, native, katakana);
-  if (chance (gen, 0.5))
-    {
-      append_particle (gen, romaji, native);
-      append_word (gen, romaji, native, katakana);
-    }
-
-  names->romaji = g_strdup (romaji->str);
-  names->native = g_strdup (native->str);
-  names->english = chance (gen, 0.5)
-    ? g_strdup_printf ("%s %s", PICK (gen, english_adjectives), PICK (gen, english_nouns))
-    : g_strdup (romaji->str);
-}
-
-static void
-make_base_names (Generator *gen,
-                 Names     *names)
-{
-  g_autoptr(GString) romaji = g_string_new (NULL);
-  g_autoptr(GString) native = g_string_new (NULL);
-  gboolean katakana = chance (gen, 0.5);
-  guint pattern = rand_below (gen, 100);
-
-  append_word (gen, romaji, native, katakana);
-  if (pattern < 30)
-    {
-      g_string_append_c (romaji, ' ');
-      append_word (gen, romaji, native, !katakana);
-    }
-  else if (pattern < 55)
-    {
-      append_particle (gen, romaji, native);
-      append_word (gen, romaji, native, katakana);
-    }
-  else if (pattern < 85)
-    {
-      if (pattern >= 70)
-        {
-          g_string_append_c (romaji, ' ');
-          append_word (gen, romaji, native, katakana);
-        }
-      g_string_append (romaji, ": ");
-      g_string_append (native, " ");
-      append_word (gen, romaji, native, !katakana);
-      append_particle (gen, romaji, native);
-      append_word (gen, romaji, native, !katakana);
-    }
-  /* else one word alone */
-
-  names->romaji = g_strdup (romaji->str);
-  names->native = g_strdup (native->str);
-
-  if (chance (gen, 0.55))
-    {
-      switch (rand_below (gen, 4))
-        {
-        case 0:
-          names->english = g_strdup_printf ("The %s %s", PICK (gen, english_adjectives), PICK (gen, english_nouns));
-          break;
-        case 1:
-          names->english = g_strdup_printf ("%s of the %s", PICK (gen, english_nouns), PICK (gen, english_nouns));
-          break;
-        case 2:
-          {
-            /* The romaji's first word with an English noun: "Kazuma Blade". */
-            const char *space = strpbrk (romaji->str, " :");
-            gsize length = space ? (gsize) (space - romaji->str) : romaji->len;
-
-            names->english = g_strdup_printf ("%.*s %s", (int) length, romaji->str, PICK (gen, english_nouns));
-          }
-          break;
-        default:
-          names->english = g_strdup_printf ("%s %s", PICK (gen, english_adjectives), PICK (gen, english_nouns));
-          break;
-        }
-    }
-}
-
-/* Season @number (2 for the first sequel) of @base. */
-static void
-make_season_names (Generator       *gen,
-                   const Franchise *franchise,
-                   guint            number,
-                   Names           *names)
-{
-  const Names *base = &franchise->names;
-
-  switch (franchise->style)
-    {
-    case SEASON_STYLE_ORDINAL:
-      names->romaji = number - 2 < G_N_ELEMENTS (ordinals)
-        ? g_strdup_printf ("%s %s Season", base->romaji, ordinals[number - 2])
-        : g_strdup_printf ("%s Season %u", base->romaji, number);
-      names->native = g_strdup_printf ("%s 第%u期", base->native, number);
-      break;
-
-    case SEASON_STYLE_NUMBER:
-      names->romaji = g_strdup_printf ("%s Season %u", base->romaji, number);
-      names->native = g_strdup_printf ("%s 第%u期", base->native, number);
-      break;
-
-    case SEASON_STYLE_SUBTITLE:
-      {
-        Names subtitle = { NULL, };
-
-        make_subtitle (gen, &subtitle);
-        names->romaji = g_strdup_printf ("%s: %s", base->romaji, subtitle.romaji);
-        names->native = g_strdup_printf ("%s %s", base->native, subtitle.native);
-        names_clear (&subtitle);
-      }
-      break;
-
-    case SEASON_STYLE_ROMAN:
-    default:
-      names->romaji = g_strdup_printf ("%s %s", base->romaji,
-                                       roman_numerals[MIN (number - 2, G_N_ELEMENTS (roman_numerals) - 1)]);
-      names->native = g_strdup_printf ("%s %s", base->native,
-                                       roman_numerals[MIN (number - 2, G_N_ELEMENTS (roman_numerals) - 1)]);
-      break;
-    }
-
-  if (base->english != NULL)
-    names->english = g_strdup_printf ("%s Season %u", base->english, number);
-}
-
-static void
-make_movie_names (Generator       *gen,
-                  const Franchise *franchise,
-                  guint            number,
-                  Names           *names)
-{
-  const Names *base = &franchise->names;
-  Names subtitle = { NULL, };
-
-  make_subtitle (gen, &subtitle);
-  if (chance (gen, 0.5))
-    names->romaji = g_strdup_printf ("Gekijouban %s: %s", base->romaji, subtitle.romaji);
-  else
-    names->romaji = g_strdup_printf ("%s Movie %u: %s", base->romaji, number, subtitle.romaji);
-  names->native = g_strdup_printf ("劇場版 %s %s", base->native, subtitle.native);
-  if (base->english != NULL)
-    names->english = g_strdup_printf ("%s the Movie: %s", base->english, subtitle.english);
-  names_clear (&subtitle);
-}
-
-static void
-make_extra_names (Generator       *gen,
-                  const Franchise *franchise,
-                  const Names     *season,
-                  Names           *names)
-{
-  const Extra *extra = &extras[rand_below (gen, G_N_ELEMENTS (extras))];
-
-  names->romaji = g_strdup_printf ("%s %s", season->romaji, extra->romaji);
-  names->native = g_strdup_printf ("%s %s", season->native, extra->native);
-  if (season->english != NULL)
-    names->english = g_strdup_printf ("%s %s", season->english, extra->english);
-}
-
 /* Entries */
-
-static char *
-make_description (Generator       *gen,
-                  const Franchise *franchise)
-{
-  GString *text = g_string_new (NULL);
-  guint n_sentences = rand_between (gen, 3, 10);
-
-  for (guint i = 0; i < n_sentences; i++)
-    {
-      guint n_words = rand_between (gen, 8, 18);
-
-      if (i > 0)
-        g_string_append (text, i % 3 == 0 && chance (gen, 0.6) ? "<br><br>" : " ");
-
-      for (guint j = 0; j < n_words; j++)
-        {
-          gsize start;
-
-          if (j > 0)
-            g_string_append_c (text, ' ');
-          start = text->len;
-
-          if (chance (gen, 0.08))
-            {
-              /* A name from the title, sometimes in italics. */
-              const char *romaji = franchise->names.romaji;
-              const char *end = strpbrk (romaji, " :");
-              int length = end ? (int) (end - romaji) : (int) strlen (romaji);
-
-              if (chance (gen, 0.3))
-                g_string_append_printf (text, "<i>%.*s</i>", length, romaji);
-              else
-                g_string_append_printf (text, "%.*s", length, romaji);
-            }
-          else
-            {
-              g_string_append (text, PICK (gen, filler_words));
-            }
-
-          if (j == 0)
-            text->str[start] = g_ascii_toupper (text->str[start]);
-        }
-      g_string_append_c (text, '.');
-    }
-
-  if (chance (gen, 0.3))
-    g_string_append (text, "<br><br>(Source: Crunchyroll)");
-
-  return g_string_free (text, FALSE);
-}
 
 static char *
 make_image_hash (Generator *gen)
@@ -466,49 +79,12 @@ make_image_hash (Generator *gen)
   char hash[13];
 
   for (guint i = 0; i < 12; i++)
-    hash[i] = alphabet[rand_below (gen, sizeof alphabet - 1)];
+    hash[i] = alphabet[rand_below (gen->rand, sizeof alphabet - 1)];
   hash[12] = '\0';
 
   return g_strdup (hash);
 }
 
-static char **
-make_synonyms (Generator   *gen,
-               const Names *names)
-{
-  GPtrArray *synonyms = g_ptr_array_new ();
-
-  /* Initials, as fans abbreviate: "Kono Subarashii …" → "KS". */
-  if (chance (gen, 0.15))
-    {
-      GString *initials = g_string_new (NULL);
-      gboolean at_word = TRUE;
-
-      for (const char *p = names->romaji; *p != '\0'; p++)
-        {
-          if (at_word && g_ascii_isalpha (*p))
-            g_string_append_c (initials, g_ascii_toupper (*p));
-          at_word = *p == ' ';
-        }
-
-      if (initials->len >= 2)
-        g_ptr_array_add (synonyms, g_string_free (initials, FALSE));
-      else
-        g_string_free (initials, TRUE);
-    }
-
-  if (chance (gen, 0.08))
-    g_ptr_array_add (synonyms, g_strdup_printf ("%s %s", PICK (gen, english_adjectives), PICK (gen, english_nouns)));
-
-  if (synonyms->len == 0)
-    {
-      g_ptr_array_free (synonyms, TRUE);
-      return NULL;
-    }
-
-  g_ptr_array_add (synonyms, NULL);
-  return (char **) g_ptr_array_free (synonyms, FALSE);
-}
 
 static void
 set_episodes (Generator *gen,
@@ -519,32 +95,32 @@ set_episodes (Generator *gen,
   switch (entry->format)
     {
     case KZ_FORMAT_TV:
-      entry->episodes = tv_lengths[rand_below (gen, G_N_ELEMENTS (tv_lengths))];
-      entry->duration = chance (gen, 0.9) ? 24 : 23;
+      entry->episodes = tv_lengths[rand_below (gen->rand, G_N_ELEMENTS (tv_lengths))];
+      entry->duration = chance (gen->rand, 0.9) ? 24 : 23;
       break;
     case KZ_FORMAT_TV_SHORT:
-      entry->episodes = chance (gen, 0.5) ? 12 : 24;
-      entry->duration = (int) rand_between (gen, 2, 12);
+      entry->episodes = chance (gen->rand, 0.5) ? 12 : 24;
+      entry->duration = (int) rand_between (gen->rand, 2, 12);
       break;
     case KZ_FORMAT_MOVIE:
       entry->episodes = 1;
-      entry->duration = (int) rand_between (gen, 60, 140);
+      entry->duration = (int) rand_between (gen->rand, 60, 140);
       break;
     case KZ_FORMAT_SPECIAL:
-      entry->episodes = (int) rand_between (gen, 1, 6);
-      entry->duration = (int) rand_between (gen, 4, 25);
+      entry->episodes = (int) rand_between (gen->rand, 1, 6);
+      entry->duration = (int) rand_between (gen->rand, 4, 25);
       break;
     case KZ_FORMAT_OVA:
-      entry->episodes = (int) rand_between (gen, 1, 6);
-      entry->duration = (int) rand_between (gen, 24, 32);
+      entry->episodes = (int) rand_between (gen->rand, 1, 6);
+      entry->duration = (int) rand_between (gen->rand, 24, 32);
       break;
     case KZ_FORMAT_ONA:
-      entry->episodes = (int) rand_between (gen, 6, 24);
-      entry->duration = (int) rand_between (gen, 10, 24);
+      entry->episodes = (int) rand_between (gen->rand, 6, 24);
+      entry->duration = (int) rand_between (gen->rand, 10, 24);
       break;
     case KZ_FORMAT_MUSIC:
       entry->episodes = 1;
-      entry->duration = (int) rand_between (gen, 3, 6);
+      entry->duration = (int) rand_between (gen->rand, 3, 6);
       break;
     case KZ_FORMAT_UNKNOWN:
     case KZ_FORMAT_MANGA:
@@ -572,8 +148,8 @@ set_dates (Generator *gen,
            KzEntry   *entry,
            int        year)
 {
-  int month = (int) rand_between (gen, 1, 12);
-  int day = (int) rand_between (gen, 1, 28);
+  int month = (int) rand_between (gen->rand, 1, 12);
+  int day = (int) rand_between (gen->rand, 1, 28);
   gboolean aired = year < NOW_YEAR || (year == NOW_YEAR && month <= NOW_MONTH);
 
   entry->season_year = year;
@@ -584,8 +160,8 @@ set_dates (Generator *gen,
       /* Announced: the year, perhaps the month, no day, no score. */
       entry->status = KZ_STATUS_NOT_YET_RELEASED;
       entry->start_date.year = (gint16) year;
-      entry->start_date.month = (gint8) (chance (gen, 0.5) ? month : 0);
-      if (chance (gen, 0.7))
+      entry->start_date.month = (gint8) (chance (gen->rand, 0.5) ? month : 0);
+      if (chance (gen->rand, 0.7))
         entry->episodes = 0;
       return;
     }
@@ -593,19 +169,19 @@ set_dates (Generator *gen,
   entry->start_date.year = (gint16) year;
   entry->start_date.month = (gint8) month;
   entry->start_date.day = (gint8) day;
-  entry->average_score = (int) rand_between (gen, 45, 90);
+  entry->average_score = (int) rand_between (gen->rand, 45, 90);
 
   if (year == NOW_YEAR && entry->episodes > 1)
     {
       entry->status = KZ_STATUS_RELEASING;
-      if (chance (gen, 0.4))
+      if (chance (gen->rand, 0.4))
         entry->episodes = 0;
       return;
     }
 
-  if (chance (gen, 0.005))
+  if (chance (gen->rand, 0.005))
     entry->status = KZ_STATUS_CANCELLED;
-  else if (chance (gen, 0.005))
+  else if (chance (gen->rand, 0.005))
     entry->status = KZ_STATUS_HIATUS;
   else
     entry->status = KZ_STATUS_FINISHED;
@@ -617,7 +193,7 @@ set_dates (Generator *gen,
 
       entry->end_date.year = (gint16) (year + (end_month - 1) / 12);
       entry->end_date.month = (gint8) ((end_month - 1) % 12 + 1);
-      entry->end_date.day = (gint8) rand_between (gen, 1, 28);
+      entry->end_date.day = (gint8) rand_between (gen->rand, 1, 28);
     }
 }
 
@@ -644,26 +220,26 @@ add_entry (Generator *gen,
   entry->title_romaji = g_steal_pointer (&names->romaji);
   entry->title_english = g_steal_pointer (&names->english);
   entry->title_native = g_steal_pointer (&names->native);
-  entry->synonyms = make_synonyms (gen, &(Names) { entry->title_romaji, entry->title_english, entry->title_native });
+  entry->synonyms = _kz_synthetic_make_synonyms (gen->rand, &(Names) { entry->title_romaji, entry->title_english, entry->title_native });
   entry->genres = g_strdupv (franchise->genres);
   entry->is_adult = franchise->adult;
 
   set_episodes (gen, entry);
   set_dates (gen, entry, MIN (year, NOW_YEAR));
 
-  if (chance (gen, 0.92))
-    entry->description = make_description (gen, franchise);
+  if (chance (gen->rand, 0.92))
+    entry->description = _kz_synthetic_make_description (gen->rand, franchise->names.romaji);
   entry->cover_extra_large = g_strdup_printf ("https://s4.anilist.co/file/anilistcdn/media/anime/cover/large/bx%" G_GINT64_FORMAT "-%s.jpg", entry->id, hash);
   entry->cover_large = g_strdup_printf ("https://s4.anilist.co/file/anilistcdn/media/anime/cover/medium/bx%" G_GINT64_FORMAT "-%s.jpg", entry->id, hash);
   entry->cover_medium = g_strdup_printf ("https://s4.anilist.co/file/anilistcdn/media/anime/cover/small/bx%" G_GINT64_FORMAT "-%s.jpg", entry->id, hash);
-  if (chance (gen, 0.9))
-    entry->cover_color = g_strdup_printf ("#%06x", rand_below (gen, 0x1000000));
-  if (chance (gen, 0.45))
+  if (chance (gen->rand, 0.9))
+    entry->cover_color = g_strdup_printf ("#%06x", rand_below (gen->rand, 0x1000000));
+  if (chance (gen->rand, 0.45))
     entry->banner_url = g_strdup_printf ("https://s4.anilist.co/file/anilistcdn/media/anime/banner/%" G_GINT64_FORMAT "-%s.jpg", entry->id, hash);
   entry->site_url = g_strdup_printf ("https://anilist.co/anime/%" G_GINT64_FORMAT, entry->id);
-  if (chance (gen, 0.8))
-    entry->id_mal = rand_between (gen, 1, 60000);
-  entry->updated_at = 1500000000 + (gint64) rand_below (gen, 276000000);
+  if (chance (gen->rand, 0.8))
+    entry->id_mal = rand_between (gen->rand, 1, 60000);
+  entry->updated_at = 1500000000 + (gint64) rand_below (gen->rand, 276000000);
 
   if (entry->is_adult)
     library->n_adult++;
@@ -741,7 +317,7 @@ static int
 next_year (Generator *gen,
            int        year)
 {
-  return year + (chance (gen, 0.6) ? 1 : (int) rand_between (gen, 2, 4));
+  return year + (chance (gen->rand, 0.6) ? 1 : (int) rand_between (gen->rand, 2, 4));
 }
 
 static char **
@@ -749,11 +325,11 @@ make_genres (Generator *gen,
              gboolean  *adult)
 {
   GPtrArray *genres = g_ptr_array_new ();
-  guint n_genres = rand_between (gen, 2, 4);
+  guint n_genres = rand_between (gen->rand, 2, 4);
 
   while (genres->len < n_genres)
     {
-      const char *genre = PICK (gen, genre_names);
+      const char *genre = PICK (gen->rand, genre_names);
       gboolean seen = FALSE;
 
       for (guint i = 0; i < genres->len; i++)
@@ -762,7 +338,7 @@ make_genres (Generator *gen,
         g_ptr_array_add (genres, g_strdup (genre));
     }
 
-  *adult = chance (gen, 0.04);
+  *adult = chance (gen->rand, 0.04);
   if (*adult)
     g_ptr_array_add (genres, g_strdup ("Hentai"));
 
@@ -821,7 +397,7 @@ add_sequel_line (Generator *gen,
         }
       else
         {
-          make_season_names (gen, franchise, k + 1, &names);
+          _kz_synthetic_make_season_names (gen->rand, &franchise->names, franchise->style, k + 1, &names);
         }
 
       index = add_entry (gen, franchise_index, franchise, format, year, TRUE, &names);
@@ -854,7 +430,7 @@ add_satellite (Generator *gen,
   guint season = g_array_index (line, guint, position);
   KzEntry *season_entry = g_ptr_array_index (gen->library->entries, season);
   Names season_names = names_of (season_entry);
-  int year = season_entry->season_year + (int) rand_below (gen, 2);
+  int year = season_entry->season_year + (int) rand_below (gen->rand, 2);
   double roll = g_rand_double (gen->rand);
   Names names = { NULL, };
   guint index;
@@ -864,21 +440,21 @@ add_satellite (Generator *gen,
 
   if (roll < 0.40)
     {
-      make_extra_names (gen, franchise, &season_names, &names);
+      _kz_synthetic_make_extra_names (gen->rand, &season_names, &names);
       index = add_entry (gen, franchise_index, franchise,
-                         chance (gen, 0.5) ? KZ_FORMAT_SPECIAL : KZ_FORMAT_OVA, year, FALSE, &names);
+                         chance (gen->rand, 0.5) ? KZ_FORMAT_SPECIAL : KZ_FORMAT_OVA, year, FALSE, &names);
       add_edge (gen, season, index, KZ_RELATION_SIDE_STORY, KZ_RELATION_PARENT);
     }
   else if (roll < 0.62)
     {
-      make_movie_names (gen, franchise, ++*n_movies, &names);
+      _kz_synthetic_make_movie_names (gen->rand, &franchise->names, ++*n_movies, &names);
       index = add_entry (gen, franchise_index, franchise, KZ_FORMAT_MOVIE, year, FALSE, &names);
       add_edge (gen, season, index, KZ_RELATION_SIDE_STORY, KZ_RELATION_PARENT);
     }
   else if (roll < 0.70 && position + 1 < line->len)
     {
       /* A movie between two seasons: a diamond in the sequel line. */
-      make_movie_names (gen, franchise, ++*n_movies, &names);
+      _kz_synthetic_make_movie_names (gen->rand, &franchise->names, ++*n_movies, &names);
       index = add_entry (gen, franchise_index, franchise, KZ_FORMAT_MOVIE, year, FALSE, &names);
       add_edge (gen, season, index, KZ_RELATION_SEQUEL, KZ_RELATION_PREQUEL);
       add_edge (gen, index, g_array_index (line, guint, position + 1),
@@ -891,13 +467,13 @@ add_satellite (Generator *gen,
       if (season_names.english != NULL)
         names.english = g_strdup_printf ("%s Recap", season_names.english);
       index = add_entry (gen, franchise_index, franchise,
-                         chance (gen, 0.5) ? KZ_FORMAT_MOVIE : KZ_FORMAT_SPECIAL, year, FALSE, &names);
+                         chance (gen->rand, 0.5) ? KZ_FORMAT_MOVIE : KZ_FORMAT_SPECIAL, year, FALSE, &names);
       add_edge (gen, season, index, KZ_RELATION_SUMMARY, KZ_RELATION_PARENT);
     }
   else if (roll < 0.83 && season_entry->season_year + 10 <= NOW_YEAR)
     {
       /* A remake, titled like AniList tells them apart: "Title (2011)". */
-      year = season_entry->season_year + (int) rand_between (gen, 10, 25);
+      year = season_entry->season_year + (int) rand_between (gen->rand, 10, 25);
       year = MIN (year, NOW_YEAR);
       names.romaji = g_strdup_printf ("%s (%d)", season_names.romaji, year);
       names.native = g_strdup_printf ("%s (%d)", season_names.native, year);
@@ -915,20 +491,20 @@ add_satellite (Generator *gen,
     }
   else
     {
-      make_extra_names (gen, franchise, &season_names, &names);
+      _kz_synthetic_make_extra_names (gen->rand, &season_names, &names);
       index = add_entry (gen, franchise_index, franchise, KZ_FORMAT_ONA, year, FALSE, &names);
       add_edge (gen, season, index, KZ_RELATION_SIDE_STORY, KZ_RELATION_PARENT);
     }
 
   /* Trees grow deeper than one level now and then. */
-  if (room (gen) > 0 && chance (gen, 0.12))
+  if (room (gen) > 0 && chance (gen->rand, 0.12))
     {
       KzEntry *entry = g_ptr_array_index (gen->library->entries, index);
       Names parent_names = names_of (entry);
       Names sub_names = { NULL, };
       guint sub;
 
-      make_extra_names (gen, franchise, &parent_names, &sub_names);
+      _kz_synthetic_make_extra_names (gen->rand, &parent_names, &sub_names);
       sub = add_entry (gen, franchise_index, franchise, KZ_FORMAT_SPECIAL,
                        entry->season_year, FALSE, &sub_names);
       add_edge (gen, index, sub, KZ_RELATION_SIDE_STORY, KZ_RELATION_PARENT);
@@ -945,7 +521,7 @@ add_satellites (Generator *gen,
 {
   for (guint position = 0; position < line->len; position++)
     {
-      guint n = (guint) mean + (chance (gen, mean - (guint) mean) ? 1 : 0);
+      guint n = (guint) mean + (chance (gen->rand, mean - (guint) mean) ? 1 : 0);
 
       for (guint i = 0; i < n; i++)
         add_satellite (gen, franchise_index, franchise, line, position, n_movies);
@@ -960,24 +536,24 @@ add_spin_off (Generator *gen,
               GArray    *line)
 {
   g_autoptr(GArray) spin_line = g_array_new (FALSE, FALSE, sizeof (guint));
-  guint parent = g_array_index (line, guint, rand_below (gen, line->len));
+  guint parent = g_array_index (line, guint, rand_below (gen->rand, line->len));
   KzEntry *parent_entry = g_ptr_array_index (gen->library->entries, parent);
   Franchise spin = { { NULL, }, };
   Names subtitle = { NULL, };
   guint n_movies = 0;
 
-  make_subtitle (gen, &subtitle);
+  _kz_synthetic_make_subtitle (gen->rand, &subtitle);
   spin.names.romaji = g_strdup_printf ("%s Gaiden: %s", franchise->names.romaji, subtitle.romaji);
   spin.names.native = g_strdup_printf ("%s外伝 %s", franchise->names.native, subtitle.native);
   if (franchise->names.english != NULL)
     spin.names.english = g_strdup_printf ("%s: %s", franchise->names.english, subtitle.english);
-  spin.style = (SeasonStyle) rand_below (gen, 4);
+  spin.style = (SeasonStyle) rand_below (gen->rand, N_SEASON_STYLES);
   spin.genres = franchise->genres;
   spin.adult = franchise->adult;
-  names_clear (&subtitle);
+  _kz_synthetic_names_clear (&subtitle);
 
-  add_sequel_line (gen, franchise_index, &spin, rand_between (gen, 1, 3),
-                   parent_entry->season_year + (int) rand_between (gen, 1, 3), spin_line);
+  add_sequel_line (gen, franchise_index, &spin, rand_between (gen->rand, 1, 3),
+                   parent_entry->season_year + (int) rand_between (gen->rand, 1, 3), spin_line);
   if (spin_line->len > 0)
     {
       guint first = g_array_index (spin_line, guint, 0);
@@ -986,7 +562,7 @@ add_spin_off (Generator *gen,
       add_satellites (gen, franchise_index, &spin, spin_line, 0.5, &n_movies);
     }
 
-  names_clear (&spin.names);
+  _kz_synthetic_names_clear (&spin.names);
 }
 
 static void
@@ -1004,8 +580,8 @@ generate_franchise (Generator *gen)
   double satellites;
   guint size;
 
-  make_base_names (gen, &franchise.names);
-  franchise.style = (SeasonStyle) rand_below (gen, 4);
+  _kz_synthetic_make_base_names (gen->rand, &franchise.names);
+  franchise.style = (SeasonStyle) rand_below (gen->rand, N_SEASON_STYLES);
   franchise.genres = make_genres (gen, &franchise.adult);
 
   if (roll < 0.36)
@@ -1015,27 +591,27 @@ generate_franchise (Generator *gen)
     }
   else if (roll < 0.70)
     {
-      n_seasons = rand_between (gen, 1, 2);
+      n_seasons = rand_between (gen->rand, 1, 2);
       satellites = 0.6;
     }
   else if (roll < 0.92)
     {
-      n_seasons = rand_between (gen, 2, 5);
+      n_seasons = rand_between (gen->rand, 2, 5);
       satellites = 1.2;
-      n_spin_offs = chance (gen, 0.15) ? 1 : 0;
+      n_spin_offs = chance (gen->rand, 0.15) ? 1 : 0;
     }
   else if (roll < 0.985)
     {
-      n_seasons = rand_between (gen, 4, 10);
+      n_seasons = rand_between (gen->rand, 4, 10);
       satellites = 1.8;
-      n_spin_offs = chance (gen, 0.5) ? 1 : 0;
+      n_spin_offs = chance (gen->rand, 0.5) ? 1 : 0;
     }
   else
     {
       /* The long runners: twenty seasons and a movie every year. */
-      n_seasons = rand_between (gen, 10, 20);
+      n_seasons = rand_between (gen->rand, 10, 20);
       satellites = 3.0;
-      n_spin_offs = rand_between (gen, 1, 2);
+      n_spin_offs = rand_between (gen->rand, 1, 2);
     }
 
   g_array_append_val (gen->franchise_first, first);
@@ -1047,7 +623,7 @@ generate_franchise (Generator *gen)
     add_spin_off (gen, franchise_index, &franchise, line);
 
   /* A compilation movie made of the first two seasons. */
-  if (line->len >= 2 && room (gen) > 0 && chance (gen, 0.04))
+  if (line->len >= 2 && room (gen) > 0 && chance (gen->rand, 0.04))
     {
       Names names = { NULL, };
       guint index;
@@ -1064,7 +640,7 @@ generate_franchise (Generator *gen)
     }
 
   /* Some sequel lines loop back to where they began. */
-  if (line->len >= 3 && chance (gen, 0.05) &&
+  if (line->len >= 3 && chance (gen->rand, 0.05) &&
       add_edge (gen, g_array_index (line, guint, line->len - 1), g_array_index (line, guint, 0),
                 KZ_RELATION_SEQUEL, KZ_RELATION_PREQUEL))
     library->n_cycles++;
@@ -1077,7 +653,7 @@ generate_franchise (Generator *gen)
   library->largest_franchise = MAX (library->largest_franchise, size);
   library->longest_chain = MAX (library->longest_chain, line->len);
 
-  names_clear (&franchise.names);
+  _kz_synthetic_names_clear (&franchise.names);
   g_strfreev (franchise.genres);
 }
 
@@ -1093,18 +669,18 @@ add_secondary_edges (Generator *gen)
 
   while (library->n_relations + 2 <= gen->options->n_relations && attempts-- > 0)
     {
-      guint a = rand_below (gen, n_entries);
+      guint a = rand_below (gen->rand, n_entries);
       guint franchise = g_array_index (gen->franchise_of, guint, a);
       guint size = g_array_index (gen->franchise_size, guint, franchise);
       gboolean a_main = g_array_index (gen->is_main, gboolean, a);
       gboolean b_main;
       guint b;
 
-      if (chance (gen, 0.05))
+      if (chance (gen->rand, 0.05))
         {
-          KzRelationType type = chance (gen, 0.6) ? KZ_RELATION_CHARACTER : KZ_RELATION_OTHER;
+          KzRelationType type = chance (gen->rand, 0.6) ? KZ_RELATION_CHARACTER : KZ_RELATION_OTHER;
 
-          b = rand_below (gen, n_entries);
+          b = rand_below (gen->rand, n_entries);
           if (g_array_index (gen->franchise_of, guint, b) != franchise &&
               add_edge (gen, a, b, type, type))
             library->n_crossovers++;
@@ -1114,14 +690,14 @@ add_secondary_edges (Generator *gen)
       if (size < 3)
         continue;
 
-      b = g_array_index (gen->franchise_first, guint, franchise) + rand_below (gen, size);
+      b = g_array_index (gen->franchise_first, guint, franchise) + rand_below (gen->rand, size);
       b_main = g_array_index (gen->is_main, gboolean, b);
 
       if (a_main && !b_main)
         add_edge (gen, a, b, KZ_RELATION_SIDE_STORY, KZ_RELATION_PARENT);
       else if (!a_main && b_main)
         add_edge (gen, b, a, KZ_RELATION_SIDE_STORY, KZ_RELATION_PARENT);
-      else if (chance (gen, 0.5))
+      else if (chance (gen->rand, 0.5))
         add_edge (gen, a, b, KZ_RELATION_CHARACTER, KZ_RELATION_CHARACTER);
       else
         add_edge (gen, a, b, KZ_RELATION_OTHER, KZ_RELATION_OTHER);
@@ -1163,7 +739,7 @@ shuffle_ids (Generator *gen,
 
   for (guint i = 0; i < n_ids; i++)
     {
-      guint j = i + rand_below (gen, range - i);
+      guint j = i + rand_below (gen->rand, range - i);
       guint swap = ids[i];
 
       ids[i] = ids[j];

@@ -11,6 +11,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "kz-context.h"
+#include "kz-store-ratings.h"
 
 #define N_BUNDLED 180
 #define CONAN_ID  235
@@ -277,6 +278,66 @@ test_show_adult (Fixture       *fixture,
   g_signal_handlers_disconnect_by_data (fixture->context, &notified);
 }
 
+/* A title AniList does not mark adult but MyAnimeList rates Rx is
+ * hidden all the same. */
+static void
+test_rx_rating (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "library.db", NULL);
+  g_autoptr(KzStore) store = NULL;
+  g_autoptr(KzEntry) stored = NULL;
+  g_autoptr(KzRatingInfo) info = NULL;
+  g_autoptr(KzContext) context = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  KzEntry *rated;
+  KzEntry *other;
+  guint n_visible = 0;
+
+  /* The library the fixture seeded, with what MyAnimeList said */
+  store = kz_store_open (path, &error);
+  g_assert_no_error (error);
+  stored = kz_store_get_entry (store, CONAN_ID, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_false (kz_entry_get_is_adult (stored));
+  g_assert_cmpint (kz_entry_get_id_mal (stored), >, 0);
+
+  info = kz_rating_info_new (CONAN_ID, kz_entry_get_id_mal (stored));
+  info->rating = g_strdup ("Rx - Hentai");
+  info->fetched_at = g_get_real_time ();
+  kz_store_save_rating (store, info, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  context = open_context (fixture->settings, fixture->dir, "http://127.0.0.1:9/", &error);
+  g_assert_no_error (error);
+  entries = list_library (context);
+  g_assert_cmpuint (entries->len, ==, N_BUNDLED);
+  rated = find_entry (entries, CONAN_ID);
+  g_assert_nonnull (rated);
+  g_assert_cmpstr (kz_entry_get_age_rating (rated), ==, "Rx - Hentai");
+  g_assert_false (kz_entry_get_is_adult (rated));
+  other = find_entry (entries, ADULT_ID);
+  g_assert_nonnull (other);
+
+  g_assert_false (kz_context_get_show_adult (context));
+  g_assert_false (kz_context_entry_is_visible (context, rated));
+  g_assert_false (kz_context_entry_is_visible (context, other));
+  for (guint i = 0; i < entries->len; i++)
+    n_visible += kz_context_entry_is_visible (context, g_ptr_array_index (entries, i));
+  /* the adult one and the Rx one */
+  g_assert_cmpuint (n_visible, ==, N_BUNDLED - 2);
+
+  g_settings_set_boolean (fixture->settings, "show-adult", TRUE);
+  g_assert_true (kz_context_get_show_adult (context));
+  g_assert_true (kz_context_entry_is_visible (context, rated));
+
+  g_settings_set_boolean (fixture->settings, "show-adult", FALSE);
+  g_assert_false (kz_context_entry_is_visible (context, rated));
+}
+
 static void
 test_franchise_options (Fixture       *fixture,
                         gconstpointer  data)
@@ -359,6 +420,7 @@ main (int   argc,
   ADD ("open-failure", test_open_failure);
   ADD ("title-language", test_title_language);
   ADD ("show-adult", test_show_adult);
+  ADD ("rx-rating", test_rx_rating);
   ADD ("franchise-options", test_franchise_options);
   ADD ("cache-lifetimes", test_cache_lifetimes);
   ADD ("library-changed", test_library_changed);

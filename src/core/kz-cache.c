@@ -26,11 +26,13 @@
  * count as equally recent, and readers sharing hot items do not keep
  * stealing each other's cache lines. Small tiers track every use.
  *
- * The size bound is per tier, not per shard: when an insert takes a tier
- * over max_entries, all its shards are scanned (under read locks) for the
- * expired or least recently used items. No shard evicts while another has
- * room, and small tiers get exact LRU; the price is one scan per evicting
- * insert, small next to the network fetch that produced the value.
+ * The size bound is per tier, not per shard: before an insert would take a
+ * tier over max_entries, all its shards are scanned (under read locks) for
+ * the expired or least recently used items, and inserts into one tier take
+ * turns, so the tier is never seen over its bound. No shard evicts while
+ * another has room, and small tiers get exact LRU; the price is one scan
+ * per evicting insert, small next to the network fetch that produced the
+ * value.
  */
 
 #define N_SHARDS 8
@@ -199,8 +201,10 @@ tier_shard_for_key (Tier       *tier,
   return &tier->shards[hash >> (32 - 3)];
 }
 
-/* Accounting for items taken out of a tier. Callers free the items only
- * after dropping the shard lock, so no finalizer runs under it. */
+/* Accounting for items taken out of a tier, done under the shard's write
+ * lock like the insert's, so entries never counts more than is there: an
+ * insert that finds the tier full can always make room. Callers free the
+ * items only after dropping the lock, so no finalizer runs under it. */
 static void
 tier_forget_items (Tier      *tier,
                    GPtrArray *items,
@@ -256,7 +260,8 @@ candidate_compare (gconstpointer a,
 
 /* Removes @candidate's item if it is still the same insert. */
 static CacheItem *
-tier_steal_candidate (const Candidate *candidate)
+tier_steal_candidate (Tier            *tier,
+                      const Candidate *candidate)
 {
   Shard *shard = candidate->shard;
   CacheItem *item;
@@ -264,9 +269,14 @@ tier_steal_candidate (const Candidate *candidate)
   g_rw_lock_writer_lock (&shard->lock);
   item = g_hash_table_lookup (shard->items, candidate->key);
   if (item != NULL && item->serial == candidate->serial)
-    g_hash_table_steal (shard->items, candidate->key);
+    {
+      g_hash_table_steal (shard->items, candidate->key);
+      tier_forget_item (tier, item);
+    }
   else
-    item = NULL;
+    {
+      item = NULL;
+    }
   g_rw_lock_writer_unlock (&shard->lock);
 
   return item;
@@ -329,16 +339,14 @@ tier_pick_victims (Tier   *tier,
     }
 }
 
+/* Evicts until @tier holds at most @limit items. The caller holds the
+ * tier's evict_lock and frees @evicted once it has let go of it. */
 static void
-kz_cache_enforce_bound (KzCache     *self,
-                        KzCacheTier  tier_id)
+tier_trim_locked (KzCache   *self,
+                  Tier      *tier,
+                  gint64     limit,
+                  GPtrArray *evicted)
 {
-  Tier *tier = &self->tiers[tier_id];
-  /* Freed after the mutex is released, like everything leaving a tier. */
-  g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (cache_item_free);
-
-  g_mutex_lock (&tier->evict_lock);
-
   for (;;)
     {
       g_autoptr(GArray) victims = NULL;
@@ -346,8 +354,7 @@ kz_cache_enforce_bound (KzCache     *self,
       guint n_removed;
       gint64 excess;
 
-      excess = (gint64) g_atomic_int_get (&tier->entries)
-               - (gint64) (guint) g_atomic_int_get (&tier->max_entries);
+      excess = (gint64) g_atomic_int_get (&tier->entries) - limit;
       if (excess <= 0)
         break;
 
@@ -357,22 +364,36 @@ kz_cache_enforce_bound (KzCache     *self,
 
       for (guint i = 0; i < victims->len; i++)
         {
-          CacheItem *item = tier_steal_candidate (&g_array_index (victims, Candidate, i));
+          CacheItem *item = tier_steal_candidate (tier, &g_array_index (victims, Candidate, i));
 
           if (item != NULL)
             g_ptr_array_add (evicted, item);
         }
 
-      /* Everything picked was replaced or removed meanwhile by another
-       * thread; that already brought the tier down. */
-      n_removed = evicted->len - n_before;
-      if (n_removed == 0)
+      /* Nothing left to pick: only possible while the count catches up. */
+      if (victims->len == 0)
         break;
 
-      tier_forget_items (tier, evicted, n_before);
+      /* Everything picked was removed meanwhile by another thread, which
+       * brought the count down: look again. */
+      n_removed = evicted->len - n_before;
+      if (n_removed == 0)
+        continue;
+
       g_atomic_pointer_add (&tier->evictions, (gssize) n_removed);
     }
+}
 
+static void
+kz_cache_enforce_bound (KzCache     *self,
+                        KzCacheTier  tier_id)
+{
+  Tier *tier = &self->tiers[tier_id];
+  /* Freed after the mutex is released, like everything leaving a tier. */
+  g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (cache_item_free);
+
+  g_mutex_lock (&tier->evict_lock);
+  tier_trim_locked (self, tier, (guint) g_atomic_int_get (&tier->max_entries), evicted);
   g_mutex_unlock (&tier->evict_lock);
 }
 
@@ -602,7 +623,24 @@ kz_cache_lookup (KzCache     *self,
   return value;
 }
 
-/* Takes its own reference on @value; replaces any value under @key. */
+static gboolean
+shard_contains (Shard      *shard,
+                const char *key)
+{
+  gboolean found;
+
+  g_rw_lock_reader_lock (&shard->lock);
+  found = g_hash_table_contains (shard->items, key);
+  g_rw_lock_reader_unlock (&shard->lock);
+
+  return found;
+}
+
+/* Takes its own reference on @value; replaces any value under @key.
+ *
+ * Inserts into one tier take turns (its evict_lock) and make room before
+ * adding a new key, so no reader ever sees the tier over its bound.
+ * Only inserts add items, and removals meanwhile only make more room. */
 void
 kz_cache_insert (KzCache     *self,
                  KzCacheTier  tier,
@@ -610,10 +648,13 @@ kz_cache_insert (KzCache     *self,
                  gpointer     value,
                  gsize        approx_bytes)
 {
+  /* Freed once no lock is held, so no finalizer runs under one. */
+  g_autoptr(GPtrArray) evicted = NULL;
   Tier *t;
   Shard *shard;
   CacheItem *item;
   CacheItem *old = NULL;
+  guint max_entries;
 
   g_return_if_fail (KZ_IS_CACHE (self));
   g_return_if_fail (TIER_IS_VALID (tier));
@@ -622,6 +663,7 @@ kz_cache_insert (KzCache     *self,
 
   t = &self->tiers[tier];
   shard = tier_shard_for_key (t, key);
+  evicted = g_ptr_array_new_with_free_func (cache_item_free);
 
   item = g_new0 (CacheItem, 1);
   item->key = g_strdup (key);
@@ -630,6 +672,23 @@ kz_cache_insert (KzCache     *self,
   item->bytes = approx_bytes + strlen (key) + 1 + ITEM_OVERHEAD;
   item->serial = (gsize) g_atomic_pointer_add (&self->next_serial, 1);
   item->stamp = next_stamp (kz_cache_get_thread_counters (self), item->inserted_at);
+
+  g_mutex_lock (&t->evict_lock);
+
+  g_atomic_pointer_add (&t->insertions, 1);
+  max_entries = (guint) g_atomic_int_get (&t->max_entries);
+
+  if (max_entries == 0)
+    {
+      /* A tier bounded to nothing keeps nothing: evicted at once. */
+      g_atomic_pointer_add (&t->evictions, 1);
+      g_ptr_array_add (evicted, item);
+      g_mutex_unlock (&t->evict_lock);
+      return;
+    }
+
+  if (!shard_contains (shard, key))
+    tier_trim_locked (self, t, (gint64) max_entries - 1, evicted);
 
   /* Counted under the lock: once it is released another thread may
    * remove the item again, and must find it already counted. */
@@ -643,12 +702,10 @@ kz_cache_insert (KzCache     *self,
     g_atomic_int_inc (&t->entries);
   g_rw_lock_writer_unlock (&shard->lock);
 
-  g_atomic_pointer_add (&t->insertions, 1);
+  g_mutex_unlock (&t->evict_lock);
 
   if (old != NULL)
-    cache_item_free (old);
-  else
-    kz_cache_enforce_bound (self, tier);
+    g_ptr_array_add (evicted, old);
 }
 
 gboolean
@@ -668,13 +725,13 @@ kz_cache_invalidate (KzCache     *self,
   shard = tier_shard_for_key (t, key);
 
   g_rw_lock_writer_lock (&shard->lock);
-  g_hash_table_steal_extended (shard->items, key, NULL, (gpointer *) &item);
+  if (g_hash_table_steal_extended (shard->items, key, NULL, (gpointer *) &item))
+    tier_forget_item (t, item);
   g_rw_lock_writer_unlock (&shard->lock);
 
   if (item == NULL)
     return FALSE;
 
-  tier_forget_item (t, item);
   cache_item_free (item);
 
   return TRUE;
@@ -706,14 +763,12 @@ kz_cache_clear_all (KzCache *self)
           g_rw_lock_writer_lock (&shard->lock);
           old = g_steal_pointer (&shard->items);
           shard->items = fresh;
-          g_rw_lock_writer_unlock (&shard->lock);
-
           g_hash_table_iter_init (&iter, old);
           while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
             bytes += item->bytes;
-
           g_atomic_int_add (&tier->entries, - (gint) g_hash_table_size (old));
           g_atomic_pointer_add (&tier->approx_bytes, - (gssize) bytes);
+          g_rw_lock_writer_unlock (&shard->lock);
         }
     }
 }
@@ -776,6 +831,7 @@ kz_cache_sweep (KzCache *self)
           Shard *shard = &tier->shards[i];
           SweepData sweep = { removed, now, 0 };
           guint n_expired;
+          guint n_before;
 
           /* Look first under the read lock, so a sweep that finds nothing
            * never holds readers up. */
@@ -788,14 +844,15 @@ kz_cache_sweep (KzCache *self)
 
           g_rw_lock_writer_lock (&shard->lock);
           sweep.ttl_usec = shard->ttl_usec;
+          n_before = removed->len;
           g_hash_table_foreach_steal (shard->items, steal_if_expired, &sweep);
+          tier_forget_items (tier, removed, n_before);
           g_rw_lock_writer_unlock (&shard->lock);
         }
 
       if (removed->len == 0)
         continue;
 
-      tier_forget_items (tier, removed, 0);
       g_atomic_pointer_add (&tier->swept, (gssize) removed->len);
       total += removed->len;
       g_debug ("Swept %u expired item(s) from the %s tier",

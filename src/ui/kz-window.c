@@ -11,6 +11,7 @@
 
 #include "kz-franchise-tree.h"
 #include "kz-library-sidebar.h"
+#include "kz-rating-enricher.h"
 #include "kz-timeline-view.h"
 #include "kz-title-page.h"
 #include "kz-watch-order.h"
@@ -37,6 +38,8 @@ struct _KzWindow
   double                franchise_fraction;
   GCancellable         *library_cancellable;
   double                library_fraction;
+  /* MyAnimeList ratings of the franchise shown */
+  GCancellable         *ratings_cancellable;
 
   guint                 franchise_busy : 1;
   guint                 library_busy : 1;
@@ -239,6 +242,73 @@ show_entry (KzWindow *self,
 }
 
 static void
+franchise_rated (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_rated;
+
+  n_rated = kz_rating_enricher_enrich_many_finish (KZ_RATING_ENRICHER (object), result, &error);
+  if (error != NULL)
+    {
+      /* The views are complete without ratings. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No age ratings for the franchise: %s", error->message);
+      return;
+    }
+
+  g_debug ("%u titles of the franchise have an age rating", n_rated);
+}
+
+static void
+cancel_franchise_ratings (KzWindow *self)
+{
+  g_cancellable_cancel (self->ratings_cancellable);
+  g_clear_object (&self->ratings_cancellable);
+}
+
+/* MyAnimeList's ratings of every anime of the franchise, in the
+ * background: one Rx-rated leaves the lists through the context
+ * while adult titles are hidden. */
+static void
+request_franchise_ratings (KzWindow         *self,
+                           KzFranchiseGraph *graph)
+{
+  g_autoptr(KzRatingEnricher) ratings = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  guint n_nodes;
+
+  cancel_franchise_ratings (self);
+
+  if (graph == NULL || self->context == NULL)
+    return;
+
+  g_object_get (self->context, "rating-enricher", &ratings, NULL);
+  if (ratings == NULL)
+    return;
+
+  n_nodes = kz_franchise_graph_get_n_nodes (graph);
+  entries = g_ptr_array_new_full (n_nodes, g_object_unref);
+  for (guint i = 0; i < n_nodes; i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (graph, i);
+
+      /* Jikan is asked about anime only */
+      if (node != NULL && kz_entry_get_media_type (node) == KZ_MEDIA_TYPE_ANIME &&
+          kz_entry_get_id_mal (node) > 0)
+        g_ptr_array_add (entries, g_object_ref (node));
+    }
+
+  if (entries->len == 0)
+    return;
+
+  self->ratings_cancellable = g_cancellable_new ();
+  kz_rating_enricher_enrich_many_async (ratings, entries, KZ_PRIORITY_BACKGROUND,
+                                        self->ratings_cancellable, franchise_rated, NULL);
+}
+
+static void
 set_franchise (KzWindow         *self,
                KzFranchiseGraph *graph)
 {
@@ -246,6 +316,7 @@ set_franchise (KzWindow         *self,
   kz_franchise_tree_set_graph (self->franchise_tree, graph);
   kz_watch_order_set_graph (self->watch_order, graph);
   kz_timeline_view_set_graph (self->timeline_view, graph);
+  request_franchise_ratings (self, graph);
 }
 
 static void
@@ -477,6 +548,10 @@ load_title (KzWindow     *self,
   load->flags = flags;
   load->pending = 3;
   self->load_pending = load->pending;
+
+  /* The ratings asked for belong to the title shown so far. */
+  if (self->title_id != id)
+    cancel_franchise_ratings (self);
 
   if (push && self->title_id != 0 && self->title_id != id)
     {
@@ -831,6 +906,7 @@ kz_window_dispose (GObject *object)
   self->load_serial++;
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->library_cancellable);
+  cancel_franchise_ratings (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KZ_TYPE_WINDOW);
 
