@@ -1,9 +1,12 @@
-/* kz-bench-discovery.c: discovering a franchise from the provider, one
- * batched request per level against one request per entry, and the
- * same franchise again from the local library
+/* kz-bench-discovery.c: discovering a franchise from the provider, two
+ * levels per request where AniList allows, against one request per entry
+ * and one request per level, and the same franchise again from the local
+ * library; then a deep made-up sequel chain, two levels per request
+ * against one
  *
- * The stand-in serves the bundled snapshot in process with AniList's
- * latency; both walks get a limiter of their own with the same pace.
+ * The stand-ins serve the bundled snapshot (and the chain) in process
+ * with AniList's latency; every walk gets a limiter of its own with the
+ * same pace.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +17,8 @@
 
 #include <math.h>
 
+#include <json-glib/json-glib.h>
+
 #include "kz-bench.h"
 #include "kz-mock-anilist.h"
 #include "kz-relations-service-private.h"
@@ -23,6 +28,9 @@
 #define LATENCY_MS 150
 #define QUICK_LATENCY_MS 10
 #define QUICK_RPM 6000.0
+/* The made-up chain: seasons CHAIN_FIRST … , each the sequel of the last */
+#define CHAIN_FIRST 900001
+#define CHAIN_LENGTH 20
 
 typedef struct {
   double        seconds;
@@ -37,6 +45,8 @@ typedef struct {
   KzMockAniList *mock;
   double         rpm;
   guint          burst;
+  gint64         root_id;
+  const KzFranchiseOptions *options;  /* NULL: the app's defaults */
 } StandIn;
 
 static void
@@ -47,9 +57,11 @@ store_result (GObject      *object,
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
+/* @two_levels FALSE: the provider asks one level per request. */
 static KzProvider *
-new_provider (KzBench *bench,
-              StandIn *stand_in)
+new_provider (KzBench  *bench,
+              StandIn  *stand_in,
+              gboolean  two_levels)
 {
   g_autoptr(KzRateLimiter) limiter = kz_rate_limiter_new (stand_in->rpm, stand_in->burst);
   g_autofree char *url = kz_mock_anilist_dup_url (stand_in->mock);
@@ -58,6 +70,8 @@ new_provider (KzBench *bench,
 
   if (!(provider = kz_anilist_provider_new (url, limiter, &error)))
     kz_bench_error (bench, "cannot talk to the stand-in: %s", error->message);
+  else if (!two_levels)
+    kz_anilist_provider_set_lookahead_batch (provider, 0);
 
   return (KzProvider *) provider;
 }
@@ -76,7 +90,7 @@ open_store (KzBench    *bench,
   return store;
 }
 
-/* Asks @service for the franchise of ROOT_ID and waits. */
+/* Asks @service for the franchise of the stand-in's root and waits. */
 static gboolean
 run_walk (KzBench            *bench,
           KzRelationsService *service,
@@ -91,8 +105,8 @@ run_walk (KzBench            *bench,
   kz_mock_anilist_reset_counters (stand_in->mock);
 
   start = kz_bench_seconds ();
-  kz_relations_service_get_franchise_async (service, ROOT_ID, NULL, KZ_FETCH_DEFAULT, NULL, NULL,
-                                            NULL, store_result, &result);
+  kz_relations_service_get_franchise_async (service, stand_in->root_id, stand_in->options, KZ_FETCH_DEFAULT,
+                                            NULL, NULL, NULL, store_result, &result);
   kz_bench_await (&result);
   graph = kz_relations_service_get_franchise_finish (service, result, &walk->flags, &error);
   walk->seconds = kz_bench_seconds () - start;
@@ -100,7 +114,7 @@ run_walk (KzBench            *bench,
 
   if (graph == NULL)
     {
-      kz_bench_error (bench, "franchise of %d: %s", ROOT_ID, error->message);
+      kz_bench_error (bench, "franchise of %" G_GINT64_FORMAT ": %s", stand_in->root_id, error->message);
       return FALSE;
     }
 
@@ -113,14 +127,15 @@ run_walk (KzBench            *bench,
 
 /* A cold walk: empty cache, empty library. */
 static gboolean
-cold_walk (KzBench   *bench,
-           StandIn   *stand_in,
+cold_walk (KzBench    *bench,
+           StandIn    *stand_in,
            const char *name,
-           guint      batch_size,
-           KzStore  **store_out,
-           Walk      *walk)
+           guint       batch_size,
+           gboolean    two_levels,
+           KzStore   **store_out,
+           Walk       *walk)
 {
-  g_autoptr(KzProvider) provider = new_provider (bench, stand_in);
+  g_autoptr(KzProvider) provider = new_provider (bench, stand_in, two_levels);
   g_autoptr(KzStore) store = open_store (bench, name);
   g_autoptr(KzCache) cache = kz_cache_new ();
   g_autoptr(KzRelationsService) service = NULL;
@@ -150,7 +165,7 @@ measure_library (KzBench *bench,
                  Walk    *cold)
 {
   g_autoptr(GArray) times = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(KzProvider) provider = new_provider (bench, stand_in);
+  g_autoptr(KzProvider) provider = new_provider (bench, stand_in, TRUE);
   guint n_rounds = bench->quick ? 3 : 15;
   KzBenchFigure *figure;
   double library_ms, cold_ms = cold->seconds * 1000;
@@ -185,6 +200,144 @@ measure_library (KzBench *bench,
                         n_rounds);
 }
 
+static void
+add_chain_season (JsonBuilder *builder,
+                  gint64       id)
+{
+  g_autofree char *title = g_strdup_printf ("Synthetic Chain Season %" G_GINT64_FORMAT,
+                                            id - CHAIN_FIRST + 1);
+  const struct { const char *type; gint64 target; } edges[] = {
+    { "PREQUEL", id - 1 },
+    { "SEQUEL", id + 1 },
+  };
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "ANIME");
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, "TV");
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "FINISHED");
+  json_builder_set_member_name (builder, "episodes");
+  json_builder_add_int_value (builder, 12);
+  json_builder_set_member_name (builder, "updatedAt");
+  json_builder_add_int_value (builder, 1700000000);
+  json_builder_set_member_name (builder, "title");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "romaji");
+  json_builder_add_string_value (builder, title);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "relations");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "edges");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
+    {
+      if (edges[i].target < CHAIN_FIRST || edges[i].target >= CHAIN_FIRST + CHAIN_LENGTH)
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "relationType");
+      json_builder_add_string_value (builder, edges[i].type);
+      json_builder_set_member_name (builder, "node");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, edges[i].target);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "ANIME");
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+static GBytes *
+chain_snapshot (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  gsize length = 0;
+  char *data;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, "kizuna-snapshot");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "media");
+  json_builder_begin_array (builder);
+  for (gint64 id = CHAIN_FIRST; id < CHAIN_FIRST + CHAIN_LENGTH; id++)
+    add_chain_season (builder, id);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (data, length);
+}
+
+/* The deep chain, two levels per request against one, same pacing. */
+static void
+measure_chain (KzBench       *bench,
+               const StandIn *pace,
+               const char    *setting)
+{
+  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(GError) error = NULL;
+  StandIn stand_in = *pace;
+  KzFranchiseOptions options;
+  Walk two = { 0, };
+  Walk one = { 0, };
+  KzBenchFigure *figure;
+  guint levels;
+
+  /* The app stops at depth 12 by default; the chain is walked whole. */
+  kz_franchise_options_init_default (&options);
+  options.max_depth = 0;
+  stand_in.options = &options;
+  stand_in.root_id = CHAIN_FIRST;
+  stand_in.mock = kz_mock_anilist_new_from_snapshot (snapshot, &error);
+  if (stand_in.mock == NULL || !kz_mock_anilist_start (stand_in.mock, 0, &error))
+    {
+      kz_bench_error (bench, "cannot start the chain's stand-in: %s", error->message);
+      goto out;
+    }
+  kz_mock_anilist_set_latency (stand_in.mock, bench->quick ? QUICK_LATENCY_MS : LATENCY_MS);
+
+  g_print ("Discovery: a %u-season chain, two levels per request, then one…\n", CHAIN_LENGTH);
+  if (!cold_walk (bench, &stand_in, "chain-two-levels", 0, TRUE, NULL, &two) ||
+      !cold_walk (bench, &stand_in, "chain-one-level", 0, FALSE, NULL, &one))
+    goto out;
+
+  if (two.n_nodes != CHAIN_LENGTH || one.n_nodes != CHAIN_LENGTH)
+    kz_bench_error (bench, "the chain walks found %u and %u seasons, not %u",
+                    two.n_nodes, one.n_nodes, CHAIN_LENGTH);
+
+  levels = two.depth + 1;
+  figure = kz_bench_add_figure (bench, "chain-requests", "Deep sequel chain: requests *(synthetic)*");
+  kz_bench_figure_set_value (figure, two.requests, "requests");
+  kz_bench_figure_set_reference (figure, levels, "requests", "its levels (depth + 1)");
+  kz_bench_figure_set_goal (figure, (double) two.requests / levels, KZ_BENCH_GOAL_AT_MOST, 0.99);
+  kz_bench_figure_note (figure,
+                        "A made-up chain of %u seasons (SEQUEL/PREQUEL), depth %u, served by its own "
+                        "stand-in. Goal: fewer requests than levels; the one-level walk took %u. %s",
+                        CHAIN_LENGTH, two.depth, one.requests, setting);
+
+  figure = kz_bench_add_figure (bench, "chain-time", "Deep sequel chain: wall time *(synthetic)*");
+  kz_bench_figure_set_value (figure, two.seconds, "s");
+  kz_bench_figure_set_reference (figure, one.seconds, "s", "one level per request");
+  kz_bench_figure_set_goal (figure, one.seconds / two.seconds, KZ_BENCH_GOAL_NONE, NAN);
+
+out:
+  g_clear_object (&stand_in.mock);
+}
+
 void
 kz_bench_run_discovery (KzBench *bench)
 {
@@ -192,12 +345,14 @@ kz_bench_run_discovery (KzBench *bench)
   g_autoptr(KzStore) batched_store = NULL;
   StandIn stand_in = { NULL, };
   Walk batched = { 0, };
+  Walk one_level = { 0, };
   Walk naive = { 0, };
   KzBenchFigure *figure;
   g_autofree char *setting = NULL;
   guint bound;
 
   stand_in.mock = kz_mock_anilist_new ();
+  stand_in.root_id = ROOT_ID;
   if (!kz_mock_anilist_start (stand_in.mock, 0, &error))
     {
       kz_bench_error (bench, "cannot start the stand-in: %s", error->message);
@@ -223,17 +378,22 @@ kz_bench_run_discovery (KzBench *bench)
                                  LATENCY_MS, stand_in.rpm, stand_in.burst);
     }
 
-  g_print ("Discovery: batched walk…\n");
-  if (!cold_walk (bench, &stand_in, "discovery-batched", 0, &batched_store, &batched))
+  g_print ("Discovery: batched walk, two levels per request…\n");
+  if (!cold_walk (bench, &stand_in, "discovery-batched", 0, TRUE, &batched_store, &batched))
+    goto out;
+
+  g_print ("Discovery: batched walk, one level per request…\n");
+  if (!cold_walk (bench, &stand_in, "discovery-one-level", 0, FALSE, NULL, &one_level))
     goto out;
 
   g_print ("Discovery: one request per entry (%s)…\n",
            bench->quick ? "quick pacing" : "about two minutes at AniList's pace");
-  if (!cold_walk (bench, &stand_in, "discovery-naive", 1, NULL, &naive))
+  if (!cold_walk (bench, &stand_in, "discovery-naive", 1, FALSE, NULL, &naive))
     goto out;
 
-  if (naive.n_nodes != batched.n_nodes)
-    kz_bench_error (bench, "the walks disagree: %u entries batched, %u one by one", batched.n_nodes, naive.n_nodes);
+  if (naive.n_nodes != batched.n_nodes || one_level.n_nodes != batched.n_nodes)
+    kz_bench_error (bench, "the walks disagree: %u entries batched, %u one level at a time, %u one by one",
+                    batched.n_nodes, one_level.n_nodes, naive.n_nodes);
 
   bound = batched.depth + 1 + (batched.n_nodes + 49) / 50;
 
@@ -241,8 +401,16 @@ kz_bench_run_discovery (KzBench *bench)
   kz_bench_figure_set_value (figure, batched.requests, "requests");
   kz_bench_figure_set_reference (figure, naive.requests, "requests", "one per entry");
   kz_bench_figure_set_goal (figure, (double) naive.requests / batched.requests, KZ_BENCH_GOAL_AT_LEAST, 8.0);
-  kz_bench_figure_note (figure, "Detective Conan (AniList %d) from the bundled snapshot: %u entries, depth %u. %s",
+  kz_bench_figure_note (figure, "Detective Conan (AniList %d) from the bundled snapshot: %u entries, depth %u. "
+                        "Two levels per request where AniList's complexity cap allows. %s",
                         ROOT_ID, batched.n_nodes, batched.depth, setting);
+
+  figure = kz_bench_add_figure (bench, "discovery-requests-levels", "Cold franchise discovery: requests, two levels per request");
+  kz_bench_figure_set_value (figure, batched.requests, "requests");
+  kz_bench_figure_set_reference (figure, one_level.requests, "requests", "one level per request");
+  kz_bench_figure_set_goal (figure, (double) one_level.requests / batched.requests, KZ_BENCH_GOAL_NONE, NAN);
+  kz_bench_figure_note (figure, "The same walk with the provider asking one level per request "
+                        "took %.2f s.", one_level.seconds);
 
   figure = kz_bench_add_figure (bench, "discovery-request-bound", "Cold franchise discovery: requests against the bound");
   kz_bench_figure_set_value (figure, batched.requests, "requests");
@@ -256,6 +424,7 @@ kz_bench_run_discovery (KzBench *bench)
   kz_bench_figure_note (figure, "Both walks under the same pacing; the time is mostly waiting for the limiter.");
 
   measure_library (bench, &stand_in, batched_store, &batched);
+  measure_chain (bench, &stand_in, setting);
 
 out:
   g_clear_object (&stand_in.mock);

@@ -428,6 +428,104 @@ test_parser_complexity (void)
 }
 
 static void
+test_parser_complexity_numbers (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) entries = parse_fixture (400, "complexity.json", &error);
+  guint limit = 0, cost = 0;
+
+  g_assert_true (kz_anilist_parse_complexity (error->message, &limit, &cost));
+  g_assert_cmpuint (limit, ==, 500);
+  g_assert_cmpuint (cost, ==, 646);
+
+  g_assert_true (kz_anilist_parse_complexity ("Max query complexity should be 500 but got 1001.", &limit, &cost));
+  g_assert_cmpuint (cost, ==, 1001);
+
+  limit = cost = 7;
+  g_assert_false (kz_anilist_parse_complexity (NULL, &limit, &cost));
+  g_assert_false (kz_anilist_parse_complexity ("Max query complexity exceeded", &limit, &cost));
+  g_assert_false (kz_anilist_parse_complexity ("should be  but got 3.", &limit, &cost));
+  g_assert_false (kz_anilist_parse_complexity ("should be 500 but got ", &limit, &cost));
+  g_assert_false (kz_anilist_parse_complexity ("should be 0 but got 3.", &limit, &cost));
+  g_assert_false (kz_anilist_parse_complexity ("should be 500 but got 99999999999999999999.", &limit, &cost));
+  g_assert_cmpuint (limit, ==, 7);
+  g_assert_cmpuint (cost, ==, 7);
+}
+
+/* An answer to the two-level query: 10 relates to 11 (whose own edges
+ * are a PREQUEL back and a SEQUEL on to 12), to a manga 13 with none, and
+ * to 14, whose nested edges are partly unreadable. */
+#define NESTED_ANSWER \
+  "{\"data\": {\"Page\": {\"media\": [{\"id\": 10, \"type\": \"ANIME\", " \
+  "\"relations\": {\"edges\": [" \
+  "{\"relationType\": \"SEQUEL\", \"node\": {\"id\": 11, \"type\": \"ANIME\", " \
+  "  \"relations\": {\"edges\": [" \
+  "    {\"relationType\": \"PREQUEL\", \"node\": {\"id\": 10, \"type\": \"ANIME\"}}," \
+  "    {\"relationType\": \"SEQUEL\", \"node\": {\"id\": 12, \"type\": \"ANIME\"}}]}}}," \
+  "{\"relationType\": \"ADAPTATION\", \"node\": {\"id\": 13, \"type\": \"MANGA\", " \
+  "  \"relations\": {\"edges\": []}}}," \
+  "{\"relationType\": \"SIDE_STORY\", \"node\": {\"id\": 14, \"type\": \"ANIME\", " \
+  "  \"relations\": {\"edges\": [7, {\"node\": null}, {\"relationType\": \"SHINY\", " \
+  "    \"node\": {\"id\": 15, \"type\": \"NOVEL_X\"}}, {\"relationType\": \"CHARACTER\", " \
+  "    \"node\": {\"id\": -3}}]}}}" \
+  "]}}]}}}"
+
+static void
+test_parser_nested_hints (void)
+{
+  g_autoptr(GArray) hints = g_array_new (FALSE, FALSE, sizeof (KzRelationHint));
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) plain = NULL;
+  g_autoptr(GError) error = NULL;
+  const KzRelation *relations;
+  KzRelationHint *hint;
+  guint n_relations;
+
+  entries = kz_anilist_parse_response_with_hints (200, NESTED_ANSWER, strlen (NESTED_ANSWER), hints, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 1);
+
+  /* the entry is what the one-level reading gives: three stubs, none
+   * of them with relations of its own */
+  relations = kz_entry_get_relations (g_ptr_array_index (entries, 0), &n_relations);
+  g_assert_cmpuint (n_relations, ==, 3);
+  for (guint i = 0; i < n_relations; i++)
+    {
+      guint n_nested = 1;
+
+      kz_entry_get_relations (relations[i].target, &n_nested);
+      g_assert_cmpuint (n_nested, ==, 0);
+    }
+  plain = kz_anilist_parse_response (200, NESTED_ANSWER, strlen (NESTED_ANSWER), &error);
+  g_assert_no_error (error);
+  kz_entry_get_relations (g_ptr_array_index (plain, 0), &n_relations);
+  g_assert_cmpuint (n_relations, ==, 3);
+
+  g_assert_cmpuint (hints->len, ==, 3);
+  hint = &g_array_index (hints, KzRelationHint, 0);
+  g_assert_cmpint (hint->from, ==, 11);
+  g_assert_cmpint (hint->to, ==, 10);
+  g_assert_cmpint (hint->type, ==, KZ_RELATION_PREQUEL);
+  g_assert_cmpint (hint->to_media_type, ==, KZ_MEDIA_TYPE_ANIME);
+  hint = &g_array_index (hints, KzRelationHint, 1);
+  g_assert_cmpint (hint->from, ==, 11);
+  g_assert_cmpint (hint->to, ==, 12);
+  g_assert_cmpint (hint->type, ==, KZ_RELATION_SEQUEL);
+  /* unknown words are kept as unknown, never followed by default */
+  hint = &g_array_index (hints, KzRelationHint, 2);
+  g_assert_cmpint (hint->from, ==, 14);
+  g_assert_cmpint (hint->to, ==, 15);
+  g_assert_cmpint (hint->type, ==, KZ_RELATION_UNKNOWN);
+  g_assert_cmpint (hint->to_media_type, ==, KZ_MEDIA_TYPE_UNKNOWN);
+
+  /* an error answer adds no entries */
+  g_array_set_size (hints, 0);
+  g_assert_null (kz_anilist_parse_response_with_hints (429, "{}", 2, hints, &error));
+  g_assert_error (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_RATE_LIMITED);
+  g_assert_cmpuint (hints->len, ==, 0);
+}
+
+static void
 test_parser_malformed (void)
 {
   static const char *bodies[] = {
@@ -777,6 +875,40 @@ test_query_by_ids_page_size (void)
 }
 
 static void
+test_query_by_ids_nested (void)
+{
+  const gint64 ids[] = { 21, 1 };
+  g_autoptr(GBytes) bytes = kz_anilist_query_by_ids_nested (ids, G_N_ELEMENTS (ids));
+  g_autoptr(GBytes) plain_bytes = kz_anilist_query_by_ids (ids, G_N_ELEMENTS (ids));
+  g_autoptr(JsonObject) request = parse_request (bytes);
+  g_autoptr(JsonObject) plain_request = parse_request (plain_bytes);
+  const char *query = json_object_get_string_member (request, "query");
+  const char *plain = json_object_get_string_member (plain_request, "query");
+  const char *first;
+  JsonObject *variables;
+
+  g_assert_true (g_str_has_prefix (query, "query ($ids: [Int], $page: Int, $perPage: Int) { "
+                                          "Page(page: $page, perPage: $perPage) { "
+                                          "pageInfo { hasNextPage total } "
+                                          "media(id_in: $ids, type: ANIME) { ...media } } } "
+                                          "fragment media on Media { "));
+  /* relations twice: the nodes' own edges, with no more than id and type */
+  first = strstr (query, "relations { edges { relationType(version: 2) node { ");
+  g_assert_nonnull (first);
+  g_assert_nonnull (strstr (first + 1, "relations { edges { relationType(version: 2) node { id type } } } "));
+  g_assert_null (strstr (strstr (first + 1, "relations") + 1, "relations"));
+  g_assert_null (strstr (strstr (plain, "relations") + 1, "relations"));
+  /* and otherwise the same fields */
+  g_assert_cmpuint (strlen (query), ==, strlen (plain) + strlen ("relations { edges { relationType(version: 2) node { id type } } } "));
+  assert_braces_balance (query);
+
+  variables = json_object_get_object_member (request, "variables");
+  g_assert_cmpint (json_object_get_int_member (variables, "perPage"), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (variables, "ids")), ==, 2);
+  g_assert_cmpuint (KZ_ANILIST_NESTED_PER_PAGE, <=, KZ_ANILIST_MAX_PER_PAGE);
+}
+
+static void
 test_query_search (void)
 {
   const char *text = "Re:Zero \"Season 2\" } query { Media(id: 1) { id } } #";
@@ -844,6 +976,8 @@ main (int   argc,
   g_test_add_func ("/kz/anilist/parser/rate-limited", test_parser_rate_limited);
   g_test_add_func ("/kz/anilist/parser/server-error", test_parser_server_error);
   g_test_add_func ("/kz/anilist/parser/complexity", test_parser_complexity);
+  g_test_add_func ("/kz/anilist/parser/complexity-numbers", test_parser_complexity_numbers);
+  g_test_add_func ("/kz/anilist/parser/nested-hints", test_parser_nested_hints);
   g_test_add_func ("/kz/anilist/parser/malformed", test_parser_malformed);
   g_test_add_func ("/kz/anilist/parser/truncated", test_parser_truncated);
   g_test_add_func ("/kz/anilist/parser/shapes", test_parser_shapes);
@@ -853,6 +987,7 @@ main (int   argc,
   g_test_add_func ("/kz/anilist/parser/mutations", test_parser_mutations);
   g_test_add_func ("/kz/anilist/query/by-ids", test_query_by_ids);
   g_test_add_func ("/kz/anilist/query/by-ids-page-size", test_query_by_ids_page_size);
+  g_test_add_func ("/kz/anilist/query/by-ids-nested", test_query_by_ids_nested);
   g_test_add_func ("/kz/anilist/query/search", test_query_search);
   g_test_add_func ("/kz/anilist/query/search-limits", test_query_search_limits);
   g_test_add_func ("/kz/anilist/query/search-invalid-utf8", test_query_search_invalid_utf8);

@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "kz-anilist-provider.h"
+#include "kz-anilist-query.h"
 #include "kz-mock-anilist.h"
 
 #define MSEC (G_GINT64_CONSTANT (1000))
@@ -168,6 +169,26 @@ fetch (KzProvider    *provider,
   wait_for_result (&result);
 
   return kz_provider_fetch_finish (provider, result, error);
+}
+
+static GPtrArray *
+fetch_lookahead (KzProvider  *provider,
+                 gint64       first,
+                 guint        n_ids,
+                 GArray     **hints,
+                 GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (gint64 id = first; id < first + n_ids; id++)
+    g_array_append_val (ids, id);
+
+  kz_provider_fetch_lookahead_async (provider, (const gint64 *)(gpointer) ids->data, ids->len,
+                                     KZ_PRIORITY_USER, NULL, on_result, &result);
+  wait_for_result (&result);
+
+  return kz_provider_fetch_lookahead_finish (provider, result, hints, error);
 }
 
 static KzEntry *
@@ -369,6 +390,91 @@ test_complexity (Fixture       *fixture,
   g_assert_nonnull (find_entry (entries, 1001));
   g_assert_nonnull (find_entry (entries, 1050));
   g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 7);
+}
+
+static void
+test_lookahead_pages (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GArray) hints = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (kz_provider_get_lookahead_batch (fixture->provider), ==, KZ_ANILIST_NESTED_PER_PAGE);
+
+  /* pages of 25 in the two-level form: 25 + 25 + 10 */
+  entries = fetch_lookahead (fixture->provider, 1001, 60, &hints, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 60);
+  g_assert_nonnull (hints);
+  g_assert_cmpuint (hints->len, ==, 0);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 3);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 3);
+  g_assert_cmpuint (kz_mock_anilist_get_max_batch_seen (fixture->mock), ==, 25);
+
+  /* switched off, the same call is a one-level fetch */
+  g_clear_pointer (&entries, g_ptr_array_unref);
+  g_clear_pointer (&hints, g_array_unref);
+  kz_mock_anilist_reset_counters (fixture->mock);
+  kz_anilist_provider_set_lookahead_batch (fixture->anilist, 0);
+  entries = fetch_lookahead (fixture->provider, 1001, 60, &hints, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 60);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 0);
+}
+
+static void
+test_lookahead_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GArray) hints = NULL;
+  g_autoptr(GError) error = NULL;
+
+  kz_mock_anilist_set_nesting_refused (fixture->mock, TRUE);
+
+  /* both pages (25 + 5) are refused once and sent again in one level */
+  entries = fetch_lookahead (fixture->provider, 1001, 30, &hints, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 30);
+  g_assert_nonnull (find_entry (entries, 1030));
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 2);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 4);
+  g_assert_cmpuint (kz_provider_get_lookahead_batch (fixture->provider), ==, 0);
+
+  /* remembered: one request of 30 in one level */
+  kz_mock_anilist_reset_counters (fixture->mock);
+  again = fetch_lookahead (fixture->provider, 1001, 30, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 30);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 1);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 0);
+}
+
+static void
+test_lookahead_learned (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* 25 ids "cost" 1251 against 500: 9 fit, so 9 + 9 + 7 after one refusal */
+  kz_mock_anilist_set_max_nested_batch (fixture->mock, 10);
+  entries = fetch_lookahead (fixture->provider, 1001, 25, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 25);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 4);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 4);
+  g_assert_cmpuint (kz_provider_get_lookahead_batch (fixture->provider), ==, 9);
+
+  kz_mock_anilist_reset_counters (fixture->mock);
+  again = fetch_lookahead (fixture->provider, 1001, 18, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 18);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
 }
 
 static void
@@ -992,6 +1098,9 @@ main (int   argc,
   ADD_FIXTURE_TEST ("/kz/anilist-provider/fetch/dispose", test_dispose);
   ADD_FIXTURE_TEST ("/kz/anilist-provider/complexity/split", test_complexity);
   g_test_add_func ("/kz/anilist-provider/complexity/single", test_complexity_single);
+  ADD_FIXTURE_TEST ("/kz/anilist-provider/lookahead/pages", test_lookahead_pages);
+  ADD_FIXTURE_TEST ("/kz/anilist-provider/lookahead/refused", test_lookahead_refused);
+  ADD_FIXTURE_TEST ("/kz/anilist-provider/lookahead/learned", test_lookahead_learned);
   ADD_FIXTURE_TEST ("/kz/anilist-provider/rate-limit/pause-and-retry", test_rate_limited);
   ADD_FIXTURE_TEST ("/kz/anilist-provider/rate-limit/too-long", test_rate_limited_too_long);
   g_test_add_func ("/kz/anilist-provider/rate-limit/remaining-zero", test_remaining_zero);

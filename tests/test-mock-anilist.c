@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "kz-anilist-parser.h"
 #include "kz-bundled.h"
 #include "kz-mock-anilist.h"
 
@@ -25,6 +26,20 @@
   "query ($search: String, $perPage: Int) {\n" \
   "  Page(perPage: $perPage) {\n" \
   "    media(search: $search, type: ANIME) { id title { romaji } }\n" \
+  "  }\n" \
+  "}"
+
+#define NESTED_QUERY \
+  "query ($ids: [Int], $page: Int, $perPage: Int) {\n" \
+  "  Page(page: $page, perPage: $perPage) {\n" \
+  "    media(id_in: $ids, type: ANIME) { id relations { edges { relationType node {\n" \
+  "      id type relations { edges { relationType node { id type } } } } } } }\n" \
+  "  }\n" \
+  "}"
+#define RELATIONS_QUERY \
+  "query ($ids: [Int], $page: Int, $perPage: Int) {\n" \
+  "  Page(page: $page, perPage: $perPage) {\n" \
+  "    media(id_in: $ids, type: ANIME) { id relations { edges { relationType node { id type } } } }\n" \
   "  }\n" \
   "}"
 
@@ -746,6 +761,147 @@ test_max_batch (Fixture       *fixture,
   }
 }
 
+/* The first media's relation edges in @answer. */
+static JsonArray *
+first_media_edges (JsonObject *answer)
+{
+  JsonObject *page = json_object_get_object_member (json_object_get_object_member (answer, "data"), "Page");
+  JsonObject *media = json_array_get_object_element (json_object_get_array_member (page, "media"), 0);
+
+  return json_object_get_array_member (json_object_get_object_member (media, "relations"), "edges");
+}
+
+/* The node of @edges whose id is @id. */
+static JsonObject *
+edge_node (JsonArray *edges,
+           gint64     id)
+{
+  for (guint i = 0; i < json_array_get_length (edges); i++)
+    {
+      JsonObject *node = json_object_get_object_member (json_array_get_object_element (edges, i), "node");
+
+      if (json_object_get_int_member (node, "id") == id)
+        return node;
+    }
+
+  g_assert_not_reached ();
+}
+
+static guint64
+complexity_of (Reply *reply)
+{
+  g_autoptr(JsonObject) answer = json_of (reply);
+  JsonObject *error = first_error (answer);
+  guint limit = 0, cost = 0;
+
+  g_assert_cmpuint (status_of (reply), ==, 400);
+  g_assert_true (kz_anilist_parse_complexity (json_object_get_string_member (error, "message"),
+                                              &limit, &cost));
+  g_assert_cmpuint (limit, ==, 500);
+  return cost;
+}
+
+static void
+test_nested (Fixture       *fixture,
+             gconstpointer  user_data)
+{
+  const gint64 ids[] = { 16498 };
+  g_autofree char *nested_body = ids_body (ids, 1, 1, NESTED_QUERY);
+  g_autofree char *plain_body = ids_body (ids, 1, 0, RELATIONS_QUERY);
+  g_autoptr(Reply) nested = post (fixture, nested_body);
+  g_autoptr(Reply) plain = post (fixture, plain_body);
+  g_autoptr(JsonObject) nested_answer = json_of (nested);
+  g_autoptr(JsonObject) plain_answer = json_of (plain);
+  JsonArray *edges;
+  JsonArray *nested_edges;
+  JsonObject *nested_edge;
+  JsonObject *node;
+
+  g_assert_cmpuint (status_of (nested), ==, 200);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 1);
+
+  /* the sequel's own edges come from its entry: back to 16498 */
+  edges = first_media_edges (nested_answer);
+  g_assert_cmpuint (json_array_get_length (edges), ==, 2);
+  node = edge_node (edges, 20958);
+  g_assert_cmpstr (json_object_get_string_member (node, "type"), ==, "ANIME");
+  nested_edges = json_object_get_array_member (json_object_get_object_member (node, "relations"), "edges");
+  g_assert_cmpuint (json_array_get_length (nested_edges), ==, 1);
+  nested_edge = json_array_get_object_element (nested_edges, 0);
+  g_assert_cmpstr (json_object_get_string_member (nested_edge, "relationType"), ==, "PREQUEL");
+  node = json_object_get_object_member (nested_edge, "node");
+  g_assert_cmpint (json_object_get_int_member (node, "id"), ==, 16498);
+  g_assert_cmpstr (json_object_get_string_member (node, "type"), ==, "ANIME");
+  g_assert_cmpuint (json_object_get_size (node), ==, 2);
+
+  /* a node the stand-in does not serve has no edges to tell */
+  node = edge_node (edges, 53390);
+  nested_edges = json_object_get_array_member (json_object_get_object_member (node, "relations"), "edges");
+  g_assert_cmpuint (json_array_get_length (nested_edges), ==, 0);
+
+  /* one level: nodes as they are, nothing nested */
+  g_assert_cmpuint (status_of (plain), ==, 200);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 1);
+  edges = first_media_edges (plain_answer);
+  g_assert_false (json_object_has_member (edge_node (edges, 20958), "relations"));
+}
+
+static void
+test_nested_complexity (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  const gint64 ids[] = { 1, 5 };
+  g_autofree char *over = ids_body (ids, 2, 27, NESTED_QUERY);
+  g_autofree char *under = ids_body (ids, 2, 26, NESTED_QUERY);
+  g_autofree char *full_page = ids_body (ids, 2, 50, RELATIONS_QUERY);
+  g_autofree char *two_nested = ids_body (ids, 2, 2, NESTED_QUERY);
+  g_autofree char *one_nested = ids_body (ids, 1, 1, NESTED_QUERY);
+  g_autofree char *two_plain = ids_body (ids, 2, 2, RELATIONS_QUERY);
+
+  /* the rule: 1 + perPage × 19 nested, × 9 with one level of relations */
+  {
+    g_autoptr(Reply) refused = post (fixture, over);
+    g_autoptr(Reply) accepted = post (fixture, under);
+    g_autoptr(Reply) page = post (fixture, full_page);
+
+    g_assert_cmpuint (complexity_of (refused), ==, 1 + 27 * 19);
+    g_assert_cmpuint (status_of (accepted), ==, 200);
+    g_assert_cmpuint (status_of (page), ==, 200);
+    g_assert_cmpuint (kz_mock_anilist_get_ids_requested (fixture->mock), ==, 4);
+  }
+
+  /* a cap on the ids of nested queries alone, stated in proportion */
+  kz_mock_anilist_set_max_nested_batch (fixture->mock, 1);
+  {
+    g_autoptr(Reply) refused = post (fixture, two_nested);
+    g_autoptr(Reply) one = post (fixture, one_nested);
+    g_autoptr(Reply) plain = post (fixture, two_plain);
+
+    g_assert_cmpuint (complexity_of (refused), ==, 2 * 500 / 1 + 1);
+    g_assert_cmpuint (status_of (one), ==, 200);
+    g_assert_cmpuint (status_of (plain), ==, 200);
+  }
+
+  /* nesting refused whatever its size; one level still answered */
+  kz_mock_anilist_set_max_nested_batch (fixture->mock, 0);
+  kz_mock_anilist_set_nesting_refused (fixture->mock, TRUE);
+  {
+    g_autoptr(Reply) refused = post (fixture, one_nested);
+    g_autoptr(Reply) plain = post (fixture, two_plain);
+
+    g_assert_cmpuint (complexity_of (refused), ==, 501);
+    g_assert_cmpuint (status_of (plain), ==, 200);
+  }
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 5);
+
+  kz_mock_anilist_set_nesting_refused (fixture->mock, FALSE);
+  {
+    g_autoptr(Reply) accepted = post (fixture, two_nested);
+
+    g_assert_cmpuint (status_of (accepted), ==, 200);
+  }
+}
+
 /* Faults */
 
 static const gint64 fault_ids[] = { 1, 16498, 5 };
@@ -1279,6 +1435,8 @@ main (int   argc,
   ADD ("/kz/mock-anilist/by-ids", test_by_ids);
   ADD ("/kz/mock-anilist/by-ids-pages", test_by_ids_pages);
   ADD ("/kz/mock-anilist/search", test_search);
+  ADD ("/kz/mock-anilist/nested", test_nested);
+  ADD ("/kz/mock-anilist/nested-complexity", test_nested_complexity);
   ADD ("/kz/mock-anilist/bad-requests", test_bad_requests);
   ADD ("/kz/mock-anilist/rate-limit/exceeded", test_rate_limit);
   ADD ("/kz/mock-anilist/rate-limit/window", test_rate_limit_window);

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "kizuna-core.h"
 #include "kz-anilist-query.h"
@@ -42,6 +43,32 @@ new_service (Fixture    *fixture,
   g_assert_no_error (error);
   kz_cache_set_clock (cache, fake_now, &fixture->now);
   service = kz_relations_service_new (cache, store, fixture->provider);
+  kz_relations_service_set_clock (service, fake_now, &fixture->now);
+
+  return service;
+}
+
+/* A service over a provider of its own that asks one level at a time. */
+static KzRelationsService *
+new_one_level_service (Fixture    *fixture,
+                       const char *library_name)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, library_name, NULL);
+  g_autofree char *url = kz_mock_anilist_dup_url (fixture->mock);
+  g_autoptr(KzRateLimiter) limiter = kz_rate_limiter_new (60000, 100);
+  g_autoptr(KzAniListProvider) provider = NULL;
+  g_autoptr(KzStore) store = NULL;
+  g_autoptr(KzCache) cache = kz_cache_new ();
+  g_autoptr(GError) error = NULL;
+  KzRelationsService *service;
+
+  provider = kz_anilist_provider_new (url, limiter, &error);
+  g_assert_no_error (error);
+  kz_anilist_provider_set_lookahead_batch (provider, 0);
+  store = kz_store_open (path, &error);
+  g_assert_no_error (error);
+  kz_cache_set_clock (cache, fake_now, &fixture->now);
+  service = kz_relations_service_new (cache, store, KZ_PROVIDER (provider));
   kz_relations_service_set_clock (service, fake_now, &fixture->now);
 
   return service;
@@ -239,8 +266,10 @@ test_franchise_batched (Fixture       *fixture,
                         gconstpointer  data)
 {
   g_autoptr(KzRelationsService) naive = NULL;
+  g_autoptr(KzRelationsService) one_level = NULL;
   g_autoptr(KzFranchiseGraph) graph = NULL;
   g_autoptr(KzFranchiseGraph) naive_graph = NULL;
+  g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
   g_autoptr(GError) error = NULL;
   KzFranchiseOptions options;
   KzResultFlags flags;
@@ -258,18 +287,29 @@ test_franchise_batched (Fixture       *fixture,
   g_assert_true (kz_franchise_graph_is_complete (graph));
   g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, expected_nodes);
 
-  /* one request per level (the first level is the root itself) */
+  /* two levels per request: the root, then the wide first level alone
+   * (38 ids, too many for one two-level request), then two levels at a
+   * time (AniList would need depth + 1 = 7 one level at a time) */
   batched_requests = kz_mock_anilist_get_request_count (fixture->mock);
-  g_assert_cmpuint (batched_requests, <=, kz_franchise_graph_get_max_depth (graph) + 1 +
-                                          expected_nodes / KZ_ANILIST_MAX_PER_PAGE);
-  g_assert_cmpuint (batched_requests, >=, kz_franchise_graph_get_max_depth (graph) + 1);
+  g_assert_cmpuint (kz_franchise_graph_get_max_depth (graph), ==, 6);
+  g_assert_cmpuint (batched_requests, ==, 5);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 4);
 
   for (guint i = 0; i < kz_franchise_graph_get_n_nodes (graph); i++)
     if (kz_entry_get_detail (kz_franchise_graph_get_node (graph, i)) == KZ_ENTRY_DETAIL_FULL)
       full_nodes++;
   g_assert_cmpuint (full_nodes, ==, expected_nodes);
 
-  /* the same walk asking for one entry per request gets the same graph */
+  /* one level per request gets the same graph in depth + 1 requests */
+  kz_mock_anilist_reset_counters (fixture->mock);
+  one_level = new_one_level_service (fixture, "one-level.db");
+  one_level_graph = franchise (one_level, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 7);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 0);
+  assert_same_graph (graph, one_level_graph);
+
+  /* and so does the walk asking for one entry per request */
   kz_mock_anilist_reset_counters (fixture->mock);
   naive = new_service (fixture, "naive.db");
   _kz_relations_service_set_batch_size (naive, 1);
@@ -279,7 +319,8 @@ test_franchise_batched (Fixture       *fixture,
                   expected_nodes, kz_franchise_graph_get_max_depth (graph), batched_requests,
                   kz_mock_anilist_get_request_count (fixture->mock));
   g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, full_nodes);
-  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), >=, 8 * batched_requests / 2);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 0);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), >=, 8 * batched_requests);
   assert_same_graph (graph, naive_graph);
 }
 
@@ -317,7 +358,9 @@ test_cache_then_library (Fixture       *fixture,
   kz_relations_service_get_stats (fixture->service, &stats);
   g_assert_cmpuint (stats.cache_hits, ==, 1);
   g_assert_cmpuint (stats.library_hits, ==, 1);
-  g_assert_cmpuint (stats.provider_fetches, >=, kz_franchise_graph_get_max_depth (first) + 1);
+  /* one call per request: two levels each, the first ones aside */
+  g_assert_cmpuint (stats.provider_fetches, ==, requests);
+  g_assert_cmpuint (stats.provider_fetches, <, kz_franchise_graph_get_max_depth (first) + 1);
 
   /* a day later the saved franchise is too old and is walked again, but
    * every entry in it is a finished series saved less than 7 days ago */
@@ -997,6 +1040,434 @@ test_revalidate (Fixture       *fixture,
   g_assert_cmpuint (not_updated->len, ==, 0);
 }
 
+/* Two levels per request, against stand-ins serving made-up data */
+
+typedef struct {
+  gint64      id;
+  const char *relation;   /* NULL ends the list */
+  gint64      target;
+  gint64      nested_to;  /* a stale edge nested in the node, or 0 */
+} Edge;
+
+static void
+add_media (JsonBuilder *builder,
+           gint64       id,
+           const Edge  *edges)
+{
+  g_autofree char *title = g_strdup_printf ("Made-up season %" G_GINT64_FORMAT, id);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder, id);
+  json_builder_set_member_name (builder, "type");
+  json_builder_add_string_value (builder, "ANIME");
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, "TV");
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, "FINISHED");
+  json_builder_set_member_name (builder, "updatedAt");
+  json_builder_add_int_value (builder, 1700000000);
+  json_builder_set_member_name (builder, "title");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "romaji");
+  json_builder_add_string_value (builder, title);
+  json_builder_end_object (builder);
+  json_builder_set_member_name (builder, "relations");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "edges");
+  json_builder_begin_array (builder);
+  for (const Edge *edge = edges; edge != NULL && edge->relation != NULL; edge++)
+    {
+      if (edge->id != id)
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "relationType");
+      json_builder_add_string_value (builder, edge->relation);
+      json_builder_set_member_name (builder, "node");
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, edge->target);
+      json_builder_set_member_name (builder, "type");
+      json_builder_add_string_value (builder, "ANIME");
+      if (edge->nested_to != 0)
+        {
+          /* what a cache of the node's edges that is out of date says */
+          json_builder_set_member_name (builder, "relations");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "edges");
+          json_builder_begin_array (builder);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "relationType");
+          json_builder_add_string_value (builder, "SEQUEL");
+          json_builder_set_member_name (builder, "node");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, edge->nested_to);
+          json_builder_set_member_name (builder, "type");
+          json_builder_add_string_value (builder, "ANIME");
+          json_builder_end_object (builder);
+          json_builder_end_object (builder);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  json_builder_end_object (builder);
+}
+
+/* A snapshot of media @first … @last with @edges between them. */
+static GBytes *
+made_up_snapshot (gint64      first,
+                  gint64      last,
+                  const Edge *edges)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  char *data;
+  gsize length = 0;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "format");
+  json_builder_add_string_value (builder, "kizuna-snapshot");
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "media");
+  json_builder_begin_array (builder);
+  for (gint64 id = first; id <= last; id++)
+    add_media (builder, id, edges);
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  data = json_generator_to_data (generator, &length);
+
+  return g_bytes_new_take (data, length);
+}
+
+#define CHAIN_FIRST  5001
+#define CHAIN_LENGTH 20
+
+/* Seasons CHAIN_FIRST … each the SEQUEL of the one before. */
+static GBytes *
+chain_snapshot (void)
+{
+  g_autoptr(GArray) edges = g_array_new (TRUE, TRUE, sizeof (Edge));
+
+  for (gint64 id = CHAIN_FIRST; id < CHAIN_FIRST + CHAIN_LENGTH; id++)
+    {
+      Edge sequel = { id, "SEQUEL", id + 1, 0 };
+      Edge prequel = { id + 1, "PREQUEL", id, 0 };
+
+      if (id + 1 < CHAIN_FIRST + CHAIN_LENGTH)
+        {
+          g_array_append_val (edges, sequel);
+          g_array_append_val (edges, prequel);
+        }
+    }
+
+  return made_up_snapshot (CHAIN_FIRST, CHAIN_FIRST + CHAIN_LENGTH - 1,
+                           (const Edge *)(gpointer) edges->data);
+}
+
+/* Serves @snapshot instead of the bundled one, with a new provider and
+ * service (their libraries start empty). */
+static void
+serve_snapshot (Fixture *fixture,
+                GBytes  *snapshot)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(KzRateLimiter) limiter = kz_rate_limiter_new (60000, 100);
+  g_autofree char *url = NULL;
+
+  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->cache);
+  g_clear_object (&fixture->provider);
+  g_clear_object (&fixture->mock);
+
+  fixture->mock = kz_mock_anilist_new_from_snapshot (snapshot, &error);
+  g_assert_no_error (error);
+  kz_mock_anilist_start (fixture->mock, 0, &error);
+  g_assert_no_error (error);
+  url = kz_mock_anilist_dup_url (fixture->mock);
+  fixture->provider = KZ_PROVIDER (kz_anilist_provider_new (url, limiter, &error));
+  g_assert_no_error (error);
+  kz_anilist_provider_set_timeout (KZ_ANILIST_PROVIDER (fixture->provider), 2);
+
+  fixture->service = new_service (fixture, "made-up.db");
+  fixture->store = g_object_ref (kz_relations_service_get_store (fixture->service));
+  fixture->cache = g_object_ref (kz_relations_service_get_cache (fixture->service));
+}
+
+static void
+unlimited_options (KzFranchiseOptions *options)
+{
+  kz_franchise_options_init_default (options);
+  options->max_depth = 0;
+  options->max_nodes = 0;
+}
+
+static void
+test_two_level_chain (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(KzRelationsService) one_level = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  KzResultFlags flags;
+
+  serve_snapshot (fixture, snapshot);
+  unlimited_options (&options);
+
+  graph = franchise (fixture->service, CHAIN_FIRST, &options, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+  g_assert_true (kz_franchise_graph_is_complete (graph));
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, CHAIN_LENGTH);
+  g_assert_cmpuint (kz_franchise_graph_get_max_depth (graph), ==, CHAIN_LENGTH - 1);
+  /* the root, then two seasons per request: 1 + ⌈19 / 2⌉ */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 11);
+  g_assert_cmpuint (kz_mock_anilist_get_ids_requested (fixture->mock), ==, CHAIN_LENGTH);
+
+  kz_mock_anilist_reset_counters (fixture->mock);
+  one_level = new_one_level_service (fixture, "chain-one-level.db");
+  one_level_graph = franchise (one_level, CHAIN_FIRST, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, CHAIN_LENGTH);
+  assert_same_graph (graph, one_level_graph);
+}
+
+static void
+test_two_level_refused (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(KzRelationsService) one_level = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(KzFranchiseGraph) again = NULL;
+  g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  KzResultFlags flags;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  unlimited_options (&options);
+  kz_mock_anilist_set_nesting_refused (fixture->mock, TRUE);
+
+  /* the first two-level request is refused, once: it goes again in one
+   * level, and so does every later one (depth + 1 of them) */
+  graph = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_PROVIDER);
+  g_assert_true (kz_franchise_graph_is_complete (graph));
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 1);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 1 + 7);
+  g_assert_cmpuint (kz_anilist_provider_get_lookahead_batch (KZ_ANILIST_PROVIDER (fixture->provider)), ==, 0);
+
+  one_level = new_one_level_service (fixture, "one-level.db");
+  one_level_graph = franchise (one_level, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_graph (graph, one_level_graph);
+
+  /* the provider remembers: a later walk sends no two-level request */
+  kz_mock_anilist_reset_counters (fixture->mock);
+  g_clear_object (&fixture->service);
+  fixture->service = new_service (fixture, "later.db");
+  again = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 0);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 7);
+  assert_same_graph (graph, again);
+}
+
+static void
+test_two_level_smaller (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(KzRelationsService) one_level = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  KzAniListProvider *provider;
+
+  serve_snapshot (fixture, snapshot);
+  provider = KZ_ANILIST_PROVIDER (fixture->provider);
+  unlimited_options (&options);
+
+  /* two-level requests of more than 3 ids are too complex; the provider
+   * is set to send 8, learns 2 from the first refusal's numbers (8 ids
+   * cost 1334 against 500) and keeps to it */
+  kz_mock_anilist_set_max_nested_batch (fixture->mock, 3);
+  kz_anilist_provider_set_lookahead_batch (provider, 8);
+  g_assert_cmpuint (kz_provider_get_lookahead_batch (fixture->provider), ==, 8);
+
+  graph = franchise (fixture->service, CHAIN_FIRST, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, CHAIN_LENGTH);
+  /* a chain never needs more than 2 ids per request: none is refused */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 11);
+  g_assert_cmpuint (kz_anilist_provider_get_lookahead_batch (provider), ==, 8);
+
+  /* a wide level is: 8 ids of the bundled data at once */
+  g_clear_object (&graph);
+  kz_mock_anilist_reset_counters (fixture->mock);
+  {
+    const gint64 ids[] = { CHAIN_FIRST, CHAIN_FIRST + 2, CHAIN_FIRST + 4, CHAIN_FIRST + 6,
+                           CHAIN_FIRST + 8, CHAIN_FIRST + 10, CHAIN_FIRST + 12, CHAIN_FIRST + 14 };
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(GPtrArray) entries = NULL;
+    g_autoptr(GArray) hints = NULL;
+
+    kz_provider_fetch_lookahead_async (fixture->provider, ids, G_N_ELEMENTS (ids), KZ_PRIORITY_USER,
+                                       NULL, store_result, &result);
+    entries = kz_provider_fetch_lookahead_finish (fixture->provider, await (&result), &hints, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 8);
+    /* 8 refused, then 2 + 2 + 2 + 2 */
+    g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 5);
+    g_assert_cmpuint (kz_mock_anilist_get_nested_count (fixture->mock), ==, 5);
+    g_assert_cmpuint (kz_anilist_provider_get_lookahead_batch (provider), ==, 2);
+    /* each fetched season's neighbours, with their own two edges (one
+     * for each end of the chain) */
+    g_assert_cmpuint (hints->len, ==, 2 * 8 * 2 - 2);
+  }
+
+  one_level = new_one_level_service (fixture, "chain-one-level.db");
+  one_level_graph = franchise (one_level, CHAIN_FIRST, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  graph = franchise (new_service (fixture, "chain-again.db"), CHAIN_FIRST, &options,
+                     KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_graph (graph, one_level_graph);
+}
+
+static void
+test_two_level_halving (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(KzRelationsService) one_level = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+  guint n_reached;
+  gint64 root = largest_franchise_root (&n_reached);
+
+  unlimited_options (&options);
+
+  /* every query of more than 10 ids is too complex, in either form */
+  kz_mock_anilist_set_max_batch (fixture->mock, 10);
+  graph = franchise (fixture->service, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (kz_franchise_graph_is_complete (graph));
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, n_reached);
+  /* the wide level (38 ids, one level) was split until it fitted: 38,
+   * 19 + 19, then 9 + 10 twice; the two-level requests were small enough */
+  g_assert_cmpuint (kz_mock_anilist_get_max_batch_seen (fixture->mock), ==, 38);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 5 + 2 + 4);
+  g_assert_cmpuint (kz_anilist_provider_get_lookahead_batch (KZ_ANILIST_PROVIDER (fixture->provider)), ==,
+                    KZ_ANILIST_NESTED_PER_PAGE);
+
+  kz_mock_anilist_set_max_batch (fixture->mock, 0);
+  one_level = new_one_level_service (fixture, "one-level.db");
+  one_level_graph = franchise (one_level, root, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_graph (graph, one_level_graph);
+}
+
+static void
+test_two_level_stale_hint (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  /* 1 → 2 → 3 in the full entries; 1's copy of node 2 still says 2 → 9 */
+  const Edge edges[] = {
+    { 1, "SEQUEL", 2, 9 },
+    { 2, "PREQUEL", 1, 0 },
+    { 2, "SEQUEL", 3, 0 },
+    { 3, "PREQUEL", 2, 0 },
+    { 0, NULL, 0, 0 },
+  };
+  g_autoptr(GBytes) snapshot = made_up_snapshot (1, 9, edges);
+  g_autoptr(KzRelationsService) one_level = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
+  g_autoptr(KzEntry) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  KzFranchiseOptions options;
+
+  serve_snapshot (fixture, snapshot);
+  unlimited_options (&options);
+
+  graph = franchise (fixture->service, 1, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kz_franchise_graph_get_n_nodes (graph), ==, 3);
+  g_assert_null (kz_franchise_graph_lookup (graph, 9));
+  g_assert_nonnull (kz_franchise_graph_lookup (graph, 3));
+  /* 1; then 2 with 9, the stale guess; then 3, which no hint named */
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 3);
+  g_assert_cmpuint (kz_mock_anilist_get_ids_requested (fixture->mock), ==, 4);
+
+  one_level = new_one_level_service (fixture, "one-level.db");
+  one_level_graph = franchise (one_level, 1, &options, KZ_FETCH_DEFAULT, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_graph (graph, one_level_graph);
+}
+
+static void
+cancel_at_depth_two (guint             depth,
+                     KzFranchiseGraph *partial,
+                     GPtrArray        *new_entries,
+                     gpointer          user_data)
+{
+  if (depth == 2)
+    g_cancellable_cancel (user_data);
+}
+
+static void
+test_two_level_cancel (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+  KzFranchiseOptions options;
+  KzStoreStats stats;
+
+  serve_snapshot (fixture, snapshot);
+  unlimited_options (&options);
+
+  /* level 2 came with level 1's request: the walk stops before the next */
+  kz_relations_service_get_franchise_async (fixture->service, CHAIN_FIRST, &options, KZ_FETCH_DEFAULT,
+                                            cancel_at_depth_two, cancellable, cancellable,
+                                            store_result, &result);
+  graph = kz_relations_service_get_franchise_finish (fixture->service, await (&result), NULL, &error);
+  g_assert_null (graph);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
+
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  key = kz_franchise_options_to_key (&options, CHAIN_FIRST);
+  g_assert_null (kz_cache_lookup (fixture->cache, KZ_CACHE_TIER_FRANCHISE, key));
+  g_assert_true (kz_store_get_stats (fixture->store, 0, &stats, NULL));
+  g_assert_cmpuint (stats.n_franchises, ==, 0);
+  /* three seasons fetched, and the fourth as the third's relation */
+  g_assert_cmpuint (stats.n_entries, ==, 4);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1019,6 +1490,12 @@ main (int argc, char *argv[])
   ADD ("library-calls", test_library_calls);
   ADD ("open-title-cost", test_open_title_cost);
   ADD ("revalidate", test_revalidate);
+  ADD ("two-level/chain", test_two_level_chain);
+  ADD ("two-level/refused", test_two_level_refused);
+  ADD ("two-level/smaller", test_two_level_smaller);
+  ADD ("two-level/halving", test_two_level_halving);
+  ADD ("two-level/stale-hint", test_two_level_stale_hint);
+  ADD ("two-level/cancel", test_two_level_cancel);
 
   return g_test_run ();
 }

@@ -274,9 +274,45 @@ parse_node (JsonObject  *node,
   return entry;
 }
 
+/* The edges nested in a relation's node (the two-level query), as
+ * hints from that node; nodes without a valid id are skipped. */
+static void
+parse_nested_edges (gint64      from,
+                    JsonObject *node,
+                    GArray     *hints)
+{
+  JsonArray *edges = get_array (get_object (node, "relations"), "edges");
+  guint length;
+
+  if (edges == NULL)
+    return;
+
+  length = json_array_get_length (edges);
+  for (guint i = 0; i < length; i++)
+    {
+      JsonNode *edge_node = json_array_get_element (edges, i);
+      JsonObject *edge;
+      JsonObject *target;
+      KzRelationHint hint = { from, 0, KZ_RELATION_UNKNOWN, KZ_MEDIA_TYPE_UNKNOWN };
+
+      if (!JSON_NODE_HOLDS_OBJECT (edge_node))
+        continue;
+
+      edge = json_node_get_object (edge_node);
+      target = get_object (edge, "node");
+      if ((hint.to = get_id (target)) == 0)
+        continue;
+
+      hint.type = kz_relation_type_from_string (node_get_string (get_member (edge, "relationType")));
+      hint.to_media_type = kz_media_type_from_string (node_get_string (get_member (target, "type")));
+      g_array_append_val (hints, hint);
+    }
+}
+
 static void
 parse_relations (KzEntry    *entry,
-                 JsonObject *media)
+                 JsonObject *media,
+                 GArray     *hints)
 {
   JsonArray *edges = get_array (get_object (media, "relations"), "edges");
   guint length;
@@ -310,6 +346,9 @@ parse_relations (KzEntry    *entry,
           continue;
         }
 
+      if (hints != NULL)
+        parse_nested_edges (kz_entry_get_id (target), node, hints);
+
       /* New relation types come through as UNKNOWN with their word kept. */
       raw_type = dup_line (edge, "relationType");
       _kz_entry_add_relation (entry,
@@ -319,18 +358,15 @@ parse_relations (KzEntry    *entry,
     }
 }
 
-KzEntry *
-kz_anilist_parse_media (JsonObject  *media,
-                        GError     **error)
+static KzEntry *
+parse_media (JsonObject  *media,
+             GArray      *hints,
+             GError     **error)
 {
   g_autoptr(KzEntry) entry = NULL;
   JsonObject *cover;
-  gint64 id;
+  gint64 id = get_id (media);
 
-  g_return_val_if_fail (media != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  id = get_id (media);
   if (id == 0)
     {
       g_set_error_literal (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_INVALID_RESPONSE,
@@ -357,9 +393,19 @@ kz_anilist_parse_media (JsonObject  *media,
   entry->updated_at = get_clamped (media, "updatedAt", 0, G_MAXINT64);
   entry->end_date = get_date (media, "endDate");
 
-  parse_relations (entry, media);
+  parse_relations (entry, media, hints);
 
   return g_steal_pointer (&entry);
+}
+
+KzEntry *
+kz_anilist_parse_media (JsonObject  *media,
+                        GError     **error)
+{
+  g_return_val_if_fail (media != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_media (media, NULL, error);
 }
 
 /* Rejects nesting that would exhaust json-glib's recursion, without
@@ -533,14 +579,17 @@ set_error_from_status (guint    http_status,
   return TRUE;
 }
 
-/* Reads one item of data.Page.media. */
+/* Reads one item of data.Page.media; @hints is only for the by-ids
+ * reader. */
 typedef KzEntry *(*MediaParser) (JsonObject  *media,
+                                 GArray      *hints,
                                  GError     **error);
 
 /* An item of the freshness check: a stub that carries only its id and
  * updatedAt, never mistaken for a fetched entry. */
 static KzEntry *
 parse_updated_media (JsonObject  *media,
+                     GArray      *hints,
                      GError     **error)
 {
   KzEntry *entry;
@@ -564,6 +613,7 @@ parse_updated_media (JsonObject  *media,
 static GPtrArray *
 parse_page_media (JsonObject   *root,
                   MediaParser   parse_item,
+                  GArray       *hints,
                   gboolean     *have_media,
                   GError      **error)
 {
@@ -611,7 +661,7 @@ parse_page_media (JsonObject   *root,
           continue;
         }
 
-      entry = parse_item (json_node_get_object (item), &item_error);
+      entry = parse_item (json_node_get_object (item), hints, &item_error);
       if (entry == NULL)
         {
           n_failed++;
@@ -640,6 +690,7 @@ parse_response (guint         http_status,
                 const char   *body,
                 gsize         length,
                 MediaParser   parse_item,
+                GArray       *hints,
                 GError      **error)
 {
   g_autoptr(JsonParser) parser = NULL;
@@ -703,7 +754,7 @@ parse_response (guint         http_status,
       return NULL;
     }
 
-  entries = parse_page_media (root, parse_item, &have_media, &media_error);
+  entries = parse_page_media (root, parse_item, hints, &have_media, &media_error);
 
   if (errors != NULL)
     {
@@ -753,7 +804,66 @@ kz_anilist_parse_response (guint        http_status,
 {
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return parse_response (http_status, body, length, kz_anilist_parse_media, error);
+  return parse_response (http_status, body, length, parse_media, NULL, error);
+}
+
+/**
+ * kz_anilist_parse_response_with_hints:
+ * @hints: (element-type KzRelationHint): where the nested edges go
+ *
+ * Reads the answer to kz_anilist_query_by_ids_nested(): the entries as
+ * kz_anilist_parse_response() gives them, and for every relation node
+ * that carries edges of its own, those edges appended to @hints (the
+ * entries do not keep them). Hints of an answer that fails are left in
+ * @hints; callers drop them with the error.
+ */
+GPtrArray *
+kz_anilist_parse_response_with_hints (guint        http_status,
+                                      const char  *body,
+                                      gsize        length,
+                                      GArray      *hints,
+                                      GError     **error)
+{
+  g_return_val_if_fail (hints != NULL, NULL);
+  g_return_val_if_fail (g_array_get_element_size (hints) == sizeof (KzRelationHint), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return parse_response (http_status, body, length, parse_media, hints, error);
+}
+
+/* Reads the numbers of AniList's "Max query complexity should be 500 but
+ * got 646." wherever they appear in @message. */
+gboolean
+kz_anilist_parse_complexity (const char *message,
+                             guint      *limit,
+                             guint      *cost)
+{
+  const char *p;
+  guint64 a, b;
+  char *end = NULL;
+
+  g_return_val_if_fail (limit != NULL && cost != NULL, FALSE);
+
+  if (message == NULL || !(p = strstr (message, "should be ")))
+    return FALSE;
+
+  p += strlen ("should be ");
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  a = g_ascii_strtoull (p, &end, 10);
+  if (end == p || !g_str_has_prefix (end, " but got "))
+    return FALSE;
+
+  p = end + strlen (" but got ");
+  if (!g_ascii_isdigit (*p))
+    return FALSE;
+  b = g_ascii_strtoull (p, &end, 10);
+  if (end == p || a == 0 || a > G_MAXUINT || b > G_MAXUINT)
+    return FALSE;
+
+  *limit = (guint) a;
+  *cost = (guint) b;
+  return TRUE;
 }
 
 /**
@@ -773,5 +883,5 @@ kz_anilist_parse_updated_response (guint        http_status,
 {
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  return parse_response (http_status, body, length, parse_updated_media, error);
+  return parse_response (http_status, body, length, parse_updated_media, NULL, error);
 }

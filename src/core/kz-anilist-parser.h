@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "kz-entry.h"
+#include "kz-provider.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,18 @@ GPtrArray *kz_anilist_parse_response (guint        http_status,
                                       const char  *body,
                                       gsize        length,
                                       GError     **error);
+/* The two-level answer: entries, and @hints (KzRelationHint) appended
+ * with the edges nested in each relation's node. */
+GPtrArray *kz_anilist_parse_response_with_hints (guint        http_status,
+                                                 const char  *body,
+                                                 gsize        length,
+                                                 GArray      *hints,
+                                                 GError     **error);
+/* The cap and the cost of a "Max query complexity should be N but got
+ * M." message; FALSE when @message does not say. */
+gboolean   kz_anilist_parse_complexity (const char  *message,
+                                        guint       *limit,
+                                        guint       *cost);
 /* The answer to the updatedAt check: stubs with an id and updatedAt. */
 GPtrArray *kz_anilist_parse_updated_response (guint        http_status,
                                               const char  *body,

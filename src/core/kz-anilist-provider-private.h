@@ -30,6 +30,10 @@ struct _KzAniListProvider
   /* GCancellable of every operation in flight, cancelled on dispose */
   GHashTable    *operations;
 
+  /* Ids per two-level request; lowered for the rest of the session when
+   * AniList finds the form too complex, 0 once even a few are refused. */
+  guint          lookahead_batch;
+
   gsize          max_response_size;
   guint          max_retry_wait;
   guint          timeout;
@@ -47,6 +51,7 @@ typedef struct {
   GSource      *caller_cancelled;
   GPtrArray    *entries;
   GError       *error;
+  GArray       *hints;        /* KzRelationHint; only for a lookahead fetch */
   KzPriority    priority;
   guint         n_pending;
 } KzAniListOperation;
@@ -60,10 +65,12 @@ void _kz_anilist_operation_complete      (GTask        *operation);
 /* kz-anilist-request.c */
 
 /* Each counts one more pending request in @operation and starts it; the
- * last request to finish completes the operation. */
+ * last request to finish completes the operation. @nested asks for the
+ * two-level form (only for a lookahead fetch). */
 void _kz_anilist_request_start_for_ids   (GTask        *operation,
                                           const gint64 *ids,
-                                          guint         n_ids);
+                                          guint         n_ids,
+                                          gboolean      nested);
 void _kz_anilist_request_start_search    (GTask        *operation,
                                           GBytes       *body);
 

@@ -42,6 +42,7 @@ operation_free (gpointer data)
     }
   g_clear_object (&op->cancellable);
   g_clear_pointer (&op->entries, g_ptr_array_unref);
+  g_clear_pointer (&op->hints, g_array_unref);
   g_clear_error (&op->error);
   g_free (op);
 }
@@ -122,13 +123,18 @@ kz_anilist_provider_get_name (KzProvider *provider)
   return "AniList";
 }
 
-/* Starts one request per page of unique, valid ids. */
+/* Starts one request per page of unique, valid ids: pages of the
+ * two-level form for a lookahead fetch while AniList accepts it. */
 static void
 start_for_ids (GTask        *task,
                const gint64 *ids,
                guint         n_ids)
 {
+  KzAniListProvider *self = g_task_get_source_object (task);
   KzAniListOperation *op = g_task_get_task_data (task);
+  gboolean nested = op->hints != NULL && self->lookahead_batch > 0;
+  guint per_page = nested ? MIN (self->lookahead_batch, KZ_ANILIST_MAX_PER_PAGE)
+                          : KZ_ANILIST_MAX_PER_PAGE;
   g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_autoptr(GArray) unique = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
 
@@ -149,11 +155,11 @@ start_for_ids (GTask        *task,
   /* Counted up front so that a batch failing at once cannot complete
    * the operation before the others are started. */
   op->n_pending++;
-  for (guint start = 0; start < unique->len; start += KZ_ANILIST_MAX_PER_PAGE)
+  for (guint start = 0; start < unique->len; start += per_page)
     {
-      guint n = MIN (unique->len - start, KZ_ANILIST_MAX_PER_PAGE);
+      guint n = MIN (unique->len - start, per_page);
 
-      _kz_anilist_request_start_for_ids (task, &g_array_index (unique, gint64, start), n);
+      _kz_anilist_request_start_for_ids (task, &g_array_index (unique, gint64, start), n, nested);
     }
   if (--op->n_pending == 0)
     _kz_anilist_operation_complete (task);
@@ -185,6 +191,52 @@ kz_anilist_provider_fetch_finish (KzProvider    *provider,
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kz_anilist_provider_fetch_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static guint
+kz_anilist_provider_iface_lookahead_batch (KzProvider *provider)
+{
+  return KZ_ANILIST_PROVIDER (provider)->lookahead_batch;
+}
+
+static void
+kz_anilist_provider_fetch_lookahead_async (KzProvider          *provider,
+                                           const gint64        *ids,
+                                           guint                n_ids,
+                                           KzPriority           priority,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data)
+{
+  KzAniListProvider *self = KZ_ANILIST_PROVIDER (provider);
+  g_autoptr(GTask) task = NULL;
+  KzAniListOperation *op;
+
+  task = operation_new (self, priority, cancellable, callback, user_data);
+  g_task_set_source_tag (task, kz_anilist_provider_fetch_lookahead_async);
+  op = g_task_get_task_data (task);
+  op->hints = g_array_new (FALSE, FALSE, sizeof (KzRelationHint));
+  start_for_ids (task, ids, n_ids);
+}
+
+static GPtrArray *
+kz_anilist_provider_fetch_lookahead_finish (KzProvider    *provider,
+                                            GAsyncResult  *result,
+                                            GArray       **hints,
+                                            GError       **error)
+{
+  KzAniListOperation *op;
+  GPtrArray *entries;
+
+  g_return_val_if_fail (g_task_is_valid (result, provider), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == kz_anilist_provider_fetch_lookahead_async, NULL);
+
+  entries = g_task_propagate_pointer (G_TASK (result), error);
+  op = g_task_get_task_data (G_TASK (result));
+  if (entries != NULL && hints != NULL)
+    *hints = g_array_ref (op->hints);
+
+  return entries;
 }
 
 static void
@@ -296,6 +348,9 @@ kz_anilist_provider_iface_init (KzProviderInterface *iface)
   iface->get_stats = kz_anilist_provider_get_stats;
   iface->check_updated_async = kz_anilist_provider_check_updated_async;
   iface->check_updated_finish = kz_anilist_provider_check_updated_finish;
+  iface->get_lookahead_batch = kz_anilist_provider_iface_lookahead_batch;
+  iface->fetch_lookahead_async = kz_anilist_provider_fetch_lookahead_async;
+  iface->fetch_lookahead_finish = kz_anilist_provider_fetch_lookahead_finish;
 }
 
 static void
@@ -351,6 +406,7 @@ kz_anilist_provider_init (KzAniListProvider *self)
   self->operations = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
   self->max_response_size = DEFAULT_MAX_RESPONSE_SIZE;
   self->max_retry_wait = DEFAULT_MAX_RETRY_WAIT;
+  self->lookahead_batch = KZ_ANILIST_NESTED_PER_PAGE;
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
   self->session = soup_session_new_with_options ("user-agent", USER_AGENT,
                                                  "timeout", self->timeout,
@@ -460,6 +516,25 @@ kz_anilist_provider_set_max_retry_wait (KzAniListProvider *self,
   g_return_if_fail (KZ_IS_ANILIST_PROVIDER (self));
 
   self->max_retry_wait = seconds;
+}
+
+/* Ids per request of the two-level form (at most a page of 50), 0 for
+ * the one-level form only. A refusal of AniList's lowers it later. */
+void
+kz_anilist_provider_set_lookahead_batch (KzAniListProvider *self,
+                                         guint              max_ids)
+{
+  g_return_if_fail (KZ_IS_ANILIST_PROVIDER (self));
+
+  self->lookahead_batch = MIN (max_ids, KZ_ANILIST_MAX_PER_PAGE);
+}
+
+guint
+kz_anilist_provider_get_lookahead_batch (KzAniListProvider *self)
+{
+  g_return_val_if_fail (KZ_IS_ANILIST_PROVIDER (self), 0);
+
+  return self->lookahead_batch;
 }
 
 static gboolean

@@ -32,6 +32,9 @@ void               kz_anilist_provider_set_max_response_size (KzAniListProvider 
                                                          gsize               bytes);
 void               kz_anilist_provider_set_max_retry_wait (KzAniListProvider *self,
                                                          guint               seconds);
+void               kz_anilist_provider_set_lookahead_batch (KzAniListProvider *self,
+                                                         guint               max_ids);
+guint              kz_anilist_provider_get_lookahead_batch (KzAniListProvider *self);
 
 gboolean           kz_endpoint_is_acceptable            (const char         *uri,
                                                          GError            **error);

@@ -13,18 +13,35 @@
 
 /* Relation nodes ask for only what a stub shows: every nested field
  * adds to the query's complexity, which AniList caps. */
+#define RELATION_NODE_FIELDS                                             \
+  "id idMal type format status episodes seasonYear isAdult "             \
+  "title { romaji english native } startDate { year month day } "        \
+  "coverImage { medium color } "
+
+#define MEDIA_FIELDS                                                     \
+  "id idMal type format status episodes duration season seasonYear "     \
+  "isAdult updatedAt averageScore siteUrl genres synonyms "              \
+  "title { romaji english native userPreferred } "                       \
+  "startDate { year month day } endDate { year month day } "             \
+  "coverImage { extraLarge large medium color } bannerImage "            \
+  "description(asHtml: false) "
+
 #define MEDIA_FRAGMENT                                                   \
   "fragment media on Media { "                                           \
-    "id idMal type format status episodes duration season seasonYear "   \
-    "isAdult updatedAt averageScore siteUrl genres synonyms "            \
-    "title { romaji english native userPreferred } "                     \
-    "startDate { year month day } endDate { year month day } "           \
-    "coverImage { extraLarge large medium color } bannerImage "          \
-    "description(asHtml: false) "                                        \
+    MEDIA_FIELDS                                                         \
     "relations { edges { relationType(version: 2) node { "               \
-      "id idMal type format status episodes seasonYear isAdult "         \
-      "title { romaji english native } startDate { year month day } "    \
-      "coverImage { medium color } } } } "                               \
+      RELATION_NODE_FIELDS "} } } "                                      \
+  "}"
+
+/* The two-level form: each relation node also names its own edges, with
+ * no more than a walk needs to plan the next request (id and type). */
+#define NESTED_MEDIA_FRAGMENT                                            \
+  "fragment media on Media { "                                           \
+    MEDIA_FIELDS                                                         \
+    "relations { edges { relationType(version: 2) node { "               \
+      RELATION_NODE_FIELDS                                               \
+      "relations { edges { relationType(version: 2) node { id type } } } " \
+    "} } } "                                                             \
   "}"
 
 #define PAGE_INFO "pageInfo { hasNextPage total } "
@@ -37,6 +54,15 @@ static const char by_ids_query[] =
     "} "
   "} "
   MEDIA_FRAGMENT;
+
+static const char by_ids_nested_query[] =
+  "query ($ids: [Int], $page: Int, $perPage: Int) { "
+    "Page(page: $page, perPage: $perPage) { "
+      PAGE_INFO
+      "media(id_in: $ids, type: ANIME) { ...media } "
+    "} "
+  "} "
+  NESTED_MEDIA_FRAGMENT;
 
 /* The cheap freshness check: no relations, so it costs AniList little
  * however many ids it names. */
@@ -126,6 +152,18 @@ kz_anilist_query_by_ids (const gint64 *ids,
   g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
 
   return query_for_ids (by_ids_query, ids, n_ids);
+}
+
+/* Like kz_anilist_query_by_ids(), in the two-level form: the relations
+ * of each related entry come too, as bare edges. At most
+ * KZ_ANILIST_NESTED_PER_PAGE ids fit under AniList's complexity cap. */
+GBytes *
+kz_anilist_query_by_ids_nested (const gint64 *ids,
+                                guint         n_ids)
+{
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  return query_for_ids (by_ids_nested_query, ids, n_ids);
 }
 
 /* Only id and updatedAt of each entry, to tell which stored copies are

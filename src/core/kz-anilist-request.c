@@ -3,8 +3,11 @@
  * A request waits for the rate limiter, is POSTed, has its body read up
  * to the size limit and parsed off the main thread. A 429 pauses the
  * whole queue and sends it again; a query AniList finds too complex is
- * split in two. Its entries, or its error, go to the operation it
- * belongs to.
+ * split in two. A two-level query that is too complex is split to the
+ * size AniList's error says would fit, and the provider keeps that size;
+ * when not even a few ids would, the provider gives the form up and the
+ * request goes again in one level. Its entries, or its error, go to the
+ * operation it belongs to.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +32,9 @@
 #define READ_CHUNK_SIZE            (64 * 1024)
 /* No sane server asks for more; keeps the arithmetic in range */
 #define MAX_PAUSE_SECONDS          (24 * 60 * 60)
+/* Fewer ids than this per two-level request are not worth a refusal
+ * more: a chain needs two (one level and the next). */
+#define MIN_LOOKAHEAD_IDS          2
 
 /* One request body, sent (and re-sent after a 429) until it succeeds,
  * is split in two, or fails. */
@@ -37,6 +43,7 @@ typedef struct {
   gint64       *ids;          /* NULL for a search */
   guint         n_ids;
   gboolean      updated_only; /* the freshness check, not a fetch */
+  gboolean      nested;       /* the two-level form */
   GBytes       *body;
   guint         n_rate_retries;
   SoupMessage  *message;
@@ -48,6 +55,7 @@ typedef struct {
   guint     status;
   GBytes   *body;
   gboolean  updated_only;
+  GArray   *hints;   /* KzRelationHint, for a two-level answer only */
 } ParseData;
 
 static void batch_start (Batch *batch);
@@ -58,6 +66,7 @@ parse_data_free (gpointer data)
   ParseData *parse = data;
 
   g_clear_pointer (&parse->body, g_bytes_unref);
+  g_clear_pointer (&parse->hints, g_array_unref);
   g_free (parse);
 }
 
@@ -90,7 +99,8 @@ batch_free (Batch *batch)
 static Batch *
 batch_new_for_ids (GTask        *operation,
                    const gint64 *ids,
-                   guint         n_ids)
+                   guint         n_ids,
+                   gboolean      nested)
 {
   Batch *batch = g_new0 (Batch, 1);
 
@@ -98,8 +108,11 @@ batch_new_for_ids (GTask        *operation,
   batch->ids = g_memdup2 (ids, sizeof *ids * n_ids);
   batch->n_ids = n_ids;
   batch->updated_only = g_task_get_source_tag (operation) == (gpointer) kz_anilist_query_updated_at;
+  batch->nested = nested && !batch->updated_only;
   if (batch->updated_only)
     batch->body = kz_anilist_query_updated_at (ids, n_ids);
+  else if (batch->nested)
+    batch->body = kz_anilist_query_by_ids_nested (ids, n_ids);
   else
     batch->body = kz_anilist_query_by_ids (ids, n_ids);
 
@@ -269,8 +282,8 @@ batch_split (Batch *batch)
 {
   KzAniListOperation *op = batch_get_operation (batch);
   guint half = batch->n_ids / 2;
-  Batch *first = batch_new_for_ids (batch->operation, batch->ids, half);
-  Batch *second = batch_new_for_ids (batch->operation, batch->ids + half, batch->n_ids - half);
+  Batch *first = batch_new_for_ids (batch->operation, batch->ids, half, FALSE);
+  Batch *second = batch_new_for_ids (batch->operation, batch->ids + half, batch->n_ids - half, FALSE);
 
   g_debug ("Query too complex for %u ids; splitting", batch->n_ids);
 
@@ -278,6 +291,65 @@ batch_split (Batch *batch)
   batch_start (first);
   batch_start (second);
   batch_finish (batch);
+}
+
+/* Sends the batch's ids again in requests of @per_page, @nested or not. */
+static void
+batch_resend (Batch    *batch,
+              guint     per_page,
+              gboolean  nested)
+{
+  KzAniListOperation *op = batch_get_operation (batch);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+
+  for (guint start = 0; start < batch->n_ids; start += per_page)
+    g_ptr_array_add (parts, batch_new_for_ids (batch->operation, batch->ids + start,
+                                               MIN (per_page, batch->n_ids - start), nested));
+
+  /* Counted before any starts: one could fail at once. */
+  op->n_pending += parts->len;
+  for (guint i = 0; i < parts->len; i++)
+    batch_start (g_ptr_array_index (parts, i));
+  batch_finish (batch);
+}
+
+/* A two-level query too complex: AniList's message tells how far over
+ * the cap it was, so one refusal is enough to learn a size that fits
+ * (halving when it does not say). The provider keeps the smaller size,
+ * or gives the form up, for every later request. */
+static void
+batch_nested_refused (Batch        *batch,
+                      const GError *error)
+{
+  KzAniListProvider *self = batch_get_provider (batch);
+  guint limit = 0, cost = 0;
+  guint fit;
+
+  if (kz_anilist_parse_complexity (error->message, &limit, &cost) && cost > limit)
+    fit = (guint) ((guint64) batch->n_ids * limit / cost);
+  else
+    fit = batch->n_ids / 2;
+  fit = MIN (fit, batch->n_ids - 1);
+
+  if (fit < MIN_LOOKAHEAD_IDS)
+    {
+      if (self->lookahead_batch > 0)
+        g_debug ("AniList refuses the two-level query even for %u ids; asking for one level from now on",
+                 batch->n_ids);
+      self->lookahead_batch = 0;
+    }
+  else
+    {
+      self->lookahead_batch = MIN (self->lookahead_batch, fit);
+      g_debug ("Two-level query too complex for %u ids; %u per request from now on",
+               batch->n_ids, self->lookahead_batch);
+    }
+
+  /* Another batch may have lowered the size further meanwhile. */
+  if (self->lookahead_batch > 0)
+    batch_resend (batch, self->lookahead_batch, TRUE);
+  else
+    batch_resend (batch, KZ_ANILIST_MAX_PER_PAGE, FALSE);
 }
 
 /* Before AniList cuts us off, not after. */
@@ -315,7 +387,10 @@ parse_in_thread (GTask        *task,
   gsize length = 0;
 
   text = g_bytes_get_data (parse->body, &length);
-  if (parse->updated_only)
+  if (parse->hints != NULL)
+    entries = kz_anilist_parse_response_with_hints (parse->status, text ? text : "", length,
+                                                    parse->hints, &error);
+  else if (parse->updated_only)
     entries = kz_anilist_parse_updated_response (parse->status, text ? text : "", length, &error);
   else
     entries = kz_anilist_parse_response (parse->status, text ? text : "", length, &error);
@@ -349,6 +424,12 @@ on_parsed (GObject      *object,
           batch_rate_limited (batch);
         }
       else if (g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_COMPLEXITY) &&
+               batch->nested)
+        {
+          batch_nested_refused (batch, error);
+          g_error_free (error);
+        }
+      else if (g_error_matches (error, KZ_PROVIDER_ERROR, KZ_PROVIDER_ERROR_COMPLEXITY) &&
                batch->n_ids > 1)
         {
           g_error_free (error);
@@ -363,6 +444,13 @@ on_parsed (GObject      *object,
 
   for (guint i = 0; i < entries->len; i++)
     g_ptr_array_add (op->entries, g_object_ref (g_ptr_array_index (entries, i)));
+
+  if (batch->nested && op->hints != NULL)
+    {
+      ParseData *parse = g_task_get_task_data (G_TASK (result));
+
+      g_array_append_vals (op->hints, parse->hints->data, parse->hints->len);
+    }
 
   batch_finish (batch);
 }
@@ -390,6 +478,8 @@ batch_received (Batch *batch)
   parse->status = status;
   parse->body = g_byte_array_free_to_bytes (g_steal_pointer (&batch->received));
   parse->updated_only = batch->updated_only;
+  if (batch->nested)
+    parse->hints = g_array_new (FALSE, FALSE, sizeof (KzRelationHint));
 
   task = g_task_new (NULL, op->cancellable, on_parsed, batch);
   g_task_set_source_tag (task, batch_received);
@@ -541,9 +631,10 @@ batch_start (Batch *batch)
 void
 _kz_anilist_request_start_for_ids (GTask        *operation,
                                    const gint64 *ids,
-                                   guint         n_ids)
+                                   guint         n_ids,
+                                   gboolean      nested)
 {
-  Batch *batch = batch_new_for_ids (operation, ids, n_ids);
+  Batch *batch = batch_new_for_ids (operation, ids, n_ids, nested);
 
   batch_get_operation (batch)->n_pending++;
   batch_start (batch);

@@ -247,6 +247,7 @@ void
 _kz_resolve_result_free (KzResolveResult *result)
 {
   g_clear_pointer (&result->entries, g_ptr_array_unref);
+  g_clear_pointer (&result->hints, g_array_unref);
   g_clear_error (&result->provider_error);
   g_free (result);
 }
@@ -456,9 +457,18 @@ fetch_done (GObject      *object,
   ResolveData *state = g_task_get_task_data (task);
   g_autoptr(GTask) store_task = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hints = NULL;
   GPtrArray *entries;
 
-  entries = kz_provider_fetch_finish (KZ_PROVIDER (object), result, &error);
+  if (state->context.lookahead)
+    entries = kz_provider_fetch_lookahead_finish (KZ_PROVIDER (object), result, &hints, &error);
+  else
+    entries = kz_provider_fetch_finish (KZ_PROVIDER (object), result, &error);
+
+  /* Hints are only ours: resolvers that joined this fetch plan nothing. */
+  if (hints != NULL)
+    g_array_append_vals (state->result->hints, hints->data, hints->len);
+
   if (entries == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -511,11 +521,18 @@ start_fetch (GTask *task)
 
   state->busy = TRUE;
   state->result->provider_calls++;
-  kz_provider_fetch_async (state->context.provider, ids, n,
-                           state->context.priority,
-                           g_task_get_cancellable (task),
-                           fetch_done,
-                           task);
+  if (state->context.lookahead)
+    kz_provider_fetch_lookahead_async (state->context.provider, ids, n,
+                                       state->context.priority,
+                                       g_task_get_cancellable (task),
+                                       fetch_done,
+                                       task);
+  else
+    kz_provider_fetch_async (state->context.provider, ids, n,
+                             state->context.priority,
+                             g_task_get_cancellable (task),
+                             fetch_done,
+                             task);
   state->next_fetch += n;
 }
 
@@ -707,6 +724,7 @@ _kz_entry_resolver_run_async (const KzResolveContext *context,
   state->fetched = new_entry_table ();
   state->to_fetch = g_array_new (FALSE, FALSE, sizeof (gint64));
   state->result = g_new0 (KzResolveResult, 1);
+  state->result->hints = g_array_new (FALSE, FALSE, sizeof (KzRelationHint));
   state->awaited = g_hash_table_new (g_int64_hash, g_int64_equal);
   state->flights = flight_table_get (state->context.provider);
   if (state->flights != NULL)

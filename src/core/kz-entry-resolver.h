@@ -26,6 +26,8 @@ typedef struct {
   KzPriority    priority;
   guint         batch_size;   /* ids per provider call; 0: no limit */
   gint64        now;          /* wall clock, microseconds */
+  gboolean      lookahead;    /* ask for the related entries' relations
+                               * too (kz_provider_fetch_lookahead_async) */
 } KzResolveContext;
 
 typedef struct {
@@ -34,6 +36,8 @@ typedef struct {
   GError         *provider_error;  /* the provider failed for some ids */
   guint           provider_calls;
   KzIngestReport  ingest;
+  GArray         *hints;           /* KzRelationHint from our own fetches
+                                    * (with lookahead), possibly stale */
 } KzResolveResult;
 
 gboolean         _kz_entry_is_fresh            (KzEntry                *entry,

@@ -1,5 +1,5 @@
 /* kz-franchise-walk.h: breadth-first franchise discovery, one batched
- * lookup per level
+ * lookup per level, or per two levels where the provider can look ahead
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

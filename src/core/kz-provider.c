@@ -136,6 +136,72 @@ kz_provider_check_updated_finish (KzProvider    *self,
   return KZ_PROVIDER_GET_IFACE (self)->check_updated_finish (self, result, error);
 }
 
+static gboolean
+has_lookahead (KzProvider *self)
+{
+  KzProviderInterface *iface = KZ_PROVIDER_GET_IFACE (self);
+
+  return iface->fetch_lookahead_async != NULL && iface->fetch_lookahead_finish != NULL &&
+         iface->get_lookahead_batch != NULL;
+}
+
+guint
+kz_provider_get_lookahead_batch (KzProvider *self)
+{
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), 0);
+
+  if (!has_lookahead (self))
+    return 0;
+
+  return KZ_PROVIDER_GET_IFACE (self)->get_lookahead_batch (self);
+}
+
+void
+kz_provider_fetch_lookahead_async (KzProvider          *self,
+                                   const gint64        *ids,
+                                   guint                n_ids,
+                                   KzPriority           priority,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (KZ_IS_PROVIDER (self));
+  g_return_if_fail (ids != NULL || n_ids == 0);
+
+  if (!has_lookahead (self))
+    {
+      KZ_PROVIDER_GET_IFACE (self)->fetch_async (self, ids, n_ids, priority,
+                                                 cancellable, callback, user_data);
+      return;
+    }
+
+  KZ_PROVIDER_GET_IFACE (self)->fetch_lookahead_async (self, ids, n_ids, priority,
+                                                       cancellable, callback, user_data);
+}
+
+GPtrArray *
+kz_provider_fetch_lookahead_finish (KzProvider    *self,
+                                    GAsyncResult  *result,
+                                    GArray       **hints,
+                                    GError       **error)
+{
+  GPtrArray *entries;
+
+  g_return_val_if_fail (KZ_IS_PROVIDER (self), NULL);
+
+  if (hints != NULL)
+    *hints = NULL;
+
+  if (has_lookahead (self))
+    return KZ_PROVIDER_GET_IFACE (self)->fetch_lookahead_finish (self, result, hints, error);
+
+  entries = KZ_PROVIDER_GET_IFACE (self)->fetch_finish (self, result, error);
+  if (entries != NULL && hints != NULL)
+    *hints = g_array_new (FALSE, FALSE, sizeof (KzRelationHint));
+
+  return entries;
+}
+
 void
 kz_provider_stats_clear (KzProviderStats *stats)
 {

@@ -45,6 +45,17 @@ typedef struct {
   char    *last_error;         /* NULL when none */
 } KzProviderStats;
 
+/* An edge one level further out than a fetch asked for: @from is a
+ * related entry of a fetched one, which relates to @to. Only for planning
+ * the next fetch of a walk: it may be stale, and the full entry of @from
+ * is the truth. */
+typedef struct {
+  gint64          from;
+  gint64          to;
+  KzRelationType  type;
+  KzMediaType     to_media_type;
+} KzRelationHint;
+
 struct _KzProviderInterface
 {
   GTypeInterface parent_iface;
@@ -84,6 +95,22 @@ struct _KzProviderInterface
   GHashTable *(*check_updated_finish) (KzProvider          *self,
                                        GAsyncResult        *result,
                                        GError             **error);
+
+  /* Optional: a fetch that also brings the relations of each related
+   * entry, as hints. get_lookahead_batch gives the ids such a fetch can
+   * take per request now, 0 when it cannot (any more). */
+  guint       (*get_lookahead_batch)    (KzProvider          *self);
+  void        (*fetch_lookahead_async)  (KzProvider          *self,
+                                         const gint64        *ids,
+                                         guint                n_ids,
+                                         KzPriority           priority,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+  GPtrArray  *(*fetch_lookahead_finish) (KzProvider          *self,
+                                         GAsyncResult        *result,
+                                         GArray             **hints,
+                                         GError             **error);
 };
 
 GQuark      kz_provider_error_quark (void);
@@ -129,6 +156,22 @@ void        kz_provider_check_updated_async  (KzProvider           *self,
 GHashTable *kz_provider_check_updated_finish (KzProvider           *self,
                                               GAsyncResult         *result,
                                               GError              **error);
+/* The fetch with a look one level further out, where the provider has
+ * it: @hints (KzRelationHint) gets the edges of the fetched entries'
+ * related entries. Without it, or while get_lookahead_batch is 0, this
+ * is kz_provider_fetch_async() and the hints come back empty. */
+guint       kz_provider_get_lookahead_batch    (KzProvider           *self);
+void        kz_provider_fetch_lookahead_async  (KzProvider           *self,
+                                                const gint64         *ids,
+                                                guint                 n_ids,
+                                                KzPriority            priority,
+                                                GCancellable         *cancellable,
+                                                GAsyncReadyCallback   callback,
+                                                gpointer              user_data);
+GPtrArray  *kz_provider_fetch_lookahead_finish (KzProvider           *self,
+                                                GAsyncResult         *result,
+                                                GArray              **hints,
+                                                GError              **error);
 void        kz_provider_stats_clear   (KzProviderStats      *stats);
 
 G_END_DECLS

@@ -118,6 +118,8 @@ main (int   argc,
   int port = 0;
   int latency = 0;
   int max_batch = 0;
+  int max_nested = 0;
+  gboolean refuse_nesting = FALSE;
   guint rate_max = 0;
   guint rate_window = 0;
   KzMockFault fault = KZ_MOCK_FAULT_NONE;
@@ -136,22 +138,29 @@ main (int   argc,
       "Misbehave on the next COUNT requests (all of them without a count)", "NAME[:COUNT]" },
     { "max-batch", 'b', 0, G_OPTION_ARG_INT, &max_batch,
       "Refuse id_in queries with more than N ids as too complex", "N" },
+    { "max-nested-batch", 0, 0, G_OPTION_ARG_INT, &max_nested,
+      "Refuse two-level id_in queries (relations of relations) with more than N ids as too complex", "N" },
+    { "refuse-nesting", 0, 0, G_OPTION_ARG_NONE, &refuse_nesting,
+      "Refuse every two-level query as too complex", NULL },
     { NULL }
   };
 
   context = g_option_context_new ("- serve a stand-in for AniList's GraphQL API");
   g_option_context_set_summary (context,
                                 "Answers Kizuna's AniList queries on 127.0.0.1 from a snapshot.\n"
+                                "Query complexity: 1 + perPage × 2 (no relations), × 9 (relations)\n"
+                                "or × 19 (relations of relations), refused past 500.\n"
                                 "Faults: none, 500, disabled, graphql-error, not-found, malformed,\n"
                                 "truncated, oversized, hang, drop.");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     goto usage_error;
 
-  if (port < 0 || port > G_MAXUINT16 || latency < 0 || max_batch < 0)
+  if (port < 0 || port > G_MAXUINT16 || latency < 0 || max_batch < 0 || max_nested < 0)
     {
       g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           "--port must be 0-65535; --latency and --max-batch cannot be negative");
+                           "--port must be 0-65535; --latency, --max-batch and --max-nested-batch "
+                           "cannot be negative");
       goto usage_error;
     }
 
@@ -182,6 +191,8 @@ main (int   argc,
   kz_mock_anilist_set_rate_limit (mock, rate_max, rate_window);
   kz_mock_anilist_set_fault (mock, fault, fault_count);
   kz_mock_anilist_set_max_batch (mock, (guint) max_batch);
+  kz_mock_anilist_set_max_nested_batch (mock, (guint) max_nested);
+  kz_mock_anilist_set_nesting_refused (mock, refuse_nesting);
 
   if (!kz_mock_anilist_start (mock, (guint) port, &error))
     {

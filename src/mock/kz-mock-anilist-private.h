@@ -19,6 +19,18 @@ G_BEGIN_DECLS
 
 #define KZ_MOCK_MAX_COMPLEXITY        500
 
+/* The complexity rule, a simplified model of AniList's (which prices a
+ * query from its text and variables before running it): 1 for the page,
+ * plus for each media the page can hold (perPage) KZ_MOCK_COST_BARE when
+ * no relations are asked for, KZ_MOCK_COST_RELATIONS with relation nodes,
+ * and KZ_MOCK_COST_NESTED when those nodes name their own relations too.
+ * Past KZ_MOCK_MAX_COMPLEXITY the query is refused with AniList's message:
+ * a full page of 50 passes in one level (451), the two-level form passes
+ * up to 26 per page (495). */
+#define KZ_MOCK_COST_BARE             2
+#define KZ_MOCK_COST_RELATIONS        9
+#define KZ_MOCK_COST_NESTED           19
+
 /* libsoup 3.2 has no name for it */
 #define KZ_MOCK_HTTP_TOO_MANY_REQUESTS 429
 
@@ -26,6 +38,7 @@ typedef struct {
   gint64     id;
   JsonNode  *node;          /* borrowed from the snapshot tree */
   char      *type;          /* "ANIME", "MANGA" or NULL */
+  gboolean   nests_edges;   /* some relation node has relations itself */
   GPtrArray *folded_names;  /* titles and synonyms, case-folded */
 } KzMockMedia;
 
@@ -43,6 +56,8 @@ typedef struct {
   const char      *type;    /* static string, or NULL for any type */
   guint            page;
   guint            per_page;
+  gboolean         relations;  /* asks for relation edges */
+  gboolean         nested;     /* and for the edges of each edge's node */
 } KzMockQuery;
 
 typedef enum {
@@ -74,12 +89,15 @@ struct _KzMockAniList
   KzMockFault   fault;
   guint         fault_remaining;  /* 0 with a fault set: until cleared */
   guint         max_batch;
+  guint         max_nested_batch;  /* 0: only the complexity rule */
+  gboolean      nesting_refused;
 
   /* Counters, read from any thread */
   gint          request_count;
   gint          rate_limited_count;
   gint          ids_requested;
   gint          max_batch_seen;
+  gint          nested_count;
 };
 
 /* JSON helpers that tolerate whatever a client sends */
@@ -154,6 +172,7 @@ _kz_mock_member_array (JsonObject *object,
 /* kz-mock-query.c */
 KzMockQuery   *_kz_mock_query_parse          (SoupServerMessage  *msg);
 void           _kz_mock_query_free           (KzMockQuery        *query);
+guint64        _kz_mock_query_cost           (const KzMockQuery  *query);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (KzMockQuery, _kz_mock_query_free)
 

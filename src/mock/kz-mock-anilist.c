@@ -1,8 +1,9 @@
 /* kz-mock-anilist.c: a local stand-in for AniList's GraphQL API
  *
  * The object, its server, the counters and the misbehaviour settings;
- * each request is counted, checked against the rate limit and the batch
- * size, then answered (kz-mock-answers.c) or refused and held back
+ * each request is counted, checked against the rate limit, the batch
+ * sizes and the complexity rule (see KZ_MOCK_MAX_COMPLEXITY), then
+ * answered (kz-mock-answers.c) or refused and held back
  * (kz-mock-faults.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -59,6 +60,8 @@ server_callback (SoupServer        *server,
   query = _kz_mock_query_parse (msg);
   if (query->kind == KZ_MOCK_QUERY_BY_IDS)
     note_batch (self, query->ids->len);
+  if (query->kind != KZ_MOCK_QUERY_INVALID && query->nested)
+    g_atomic_int_inc (&self->nested_count);
 
   g_mutex_lock (&self->lock);
 
@@ -86,9 +89,23 @@ server_callback (SoupServer        *server,
       remaining = limit > self->window_used ? limit - self->window_used : 0;
     }
 
-  if (!limited && query->kind == KZ_MOCK_QUERY_BY_IDS &&
-      self->max_batch > 0 && query->ids->len > self->max_batch)
-    complexity = (guint64) query->ids->len * KZ_MOCK_MAX_COMPLEXITY / self->max_batch + 1;
+  if (!limited && query->kind == KZ_MOCK_QUERY_BY_IDS)
+    {
+      guint n_ids = query->ids->len;
+
+      /* Refusals state a cost over the cap in proportion, as AniList's
+       * numbers would be: a client can size its next try from them. */
+      if (self->max_batch > 0 && n_ids > self->max_batch)
+        complexity = (guint64) n_ids * KZ_MOCK_MAX_COMPLEXITY / self->max_batch + 1;
+      else if (query->nested && self->nesting_refused)
+        complexity = (guint64) MAX (n_ids, 1) * KZ_MOCK_MAX_COMPLEXITY + 1;
+      else if (query->nested && self->max_nested_batch > 0 && n_ids > self->max_nested_batch)
+        complexity = (guint64) n_ids * KZ_MOCK_MAX_COMPLEXITY / self->max_nested_batch + 1;
+    }
+
+  if (!limited && query->kind != KZ_MOCK_QUERY_INVALID && complexity == 0 &&
+      _kz_mock_query_cost (query) > KZ_MOCK_MAX_COMPLEXITY)
+    complexity = _kz_mock_query_cost (query);
 
   if (!limited && query->kind != KZ_MOCK_QUERY_INVALID && complexity == 0 &&
       self->fault != KZ_MOCK_FAULT_NONE)
@@ -300,6 +317,16 @@ kz_mock_anilist_reset_counters (KzMockAniList *self)
   g_atomic_int_set (&self->rate_limited_count, 0);
   g_atomic_int_set (&self->ids_requested, 0);
   g_atomic_int_set (&self->max_batch_seen, 0);
+  g_atomic_int_set (&self->nested_count, 0);
+}
+
+/* Queries in the two-level form received, answered or refused. */
+guint
+kz_mock_anilist_get_nested_count (KzMockAniList *self)
+{
+  g_return_val_if_fail (KZ_IS_MOCK_ANILIST (self), 0);
+
+  return (guint) g_atomic_int_get (&self->nested_count);
 }
 
 void
@@ -350,6 +377,32 @@ kz_mock_anilist_set_max_batch (KzMockAniList *self,
 
   g_mutex_lock (&self->lock);
   self->max_batch = max_ids;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Refuses two-level queries (relation nodes with their own relations)
+ * of more than @max_ids ids as too complex; 0 leaves only the
+ * complexity rule. */
+void
+kz_mock_anilist_set_max_nested_batch (KzMockAniList *self,
+                                      guint          max_ids)
+{
+  g_return_if_fail (KZ_IS_MOCK_ANILIST (self));
+
+  g_mutex_lock (&self->lock);
+  self->max_nested_batch = max_ids;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Refuses every two-level query as too complex, however small. */
+void
+kz_mock_anilist_set_nesting_refused (KzMockAniList *self,
+                                     gboolean       refused)
+{
+  g_return_if_fail (KZ_IS_MOCK_ANILIST (self));
+
+  g_mutex_lock (&self->lock);
+  self->nesting_refused = !!refused;
   g_mutex_unlock (&self->lock);
 }
 

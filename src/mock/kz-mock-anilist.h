@@ -43,6 +43,7 @@ guint          kz_mock_anilist_get_request_count  (KzMockAniList  *self);
 guint          kz_mock_anilist_get_rate_limited_count (KzMockAniList *self);
 guint          kz_mock_anilist_get_ids_requested  (KzMockAniList  *self);
 guint          kz_mock_anilist_get_max_batch_seen (KzMockAniList  *self);
+guint          kz_mock_anilist_get_nested_count   (KzMockAniList  *self);
 void           kz_mock_anilist_reset_counters     (KzMockAniList  *self);
 
 /* Misbehaviour */
@@ -56,6 +57,10 @@ void           kz_mock_anilist_set_fault          (KzMockAniList  *self,
                                                    guint           n_requests);
 void           kz_mock_anilist_set_max_batch      (KzMockAniList  *self,
                                                    guint           max_ids);
+void           kz_mock_anilist_set_max_nested_batch (KzMockAniList *self,
+                                                   guint           max_ids);
+void           kz_mock_anilist_set_nesting_refused (KzMockAniList *self,
+                                                   gboolean        refused);
 KzMockFault    kz_mock_fault_from_string          (const char     *name);
 
 /* Changes the served data, as an edit on AniList would */

@@ -3,6 +3,13 @@
  * The snapshot is indexed once; a query by ids or by search then
  * becomes one Page of media in AniList's shape.
  *
+ * Relation nodes are served as the snapshot has them, without anything
+ * nested. A two-level query gets each node's own edges (relationType and
+ * a node of id and type) from the node itself when the snapshot nests
+ * some there, as a copy AniList had cached earlier would (they may be
+ * stale), and otherwise from the node's own entry; a node the snapshot
+ * does not serve has none.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -50,6 +57,25 @@ add_folded_name (KzMockMedia *media,
     g_ptr_array_add (media->folded_names, folded);
 }
 
+/* Whether a relation node of @object carries relations of its own. */
+static gboolean
+node_nests_edges (JsonObject *object)
+{
+  JsonArray *edges = _kz_mock_member_array (_kz_mock_member_object (object, "relations"), "edges");
+
+  for (guint i = 0; edges != NULL && i < json_array_get_length (edges); i++)
+    {
+      JsonNode *edge = json_array_get_element (edges, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (edge) &&
+          _kz_mock_member_node (_kz_mock_member_object (json_node_get_object (edge), "node"),
+                                "relations") != NULL)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 static KzMockMedia *
 mock_media_new (gint64    id,
                 JsonNode *node)
@@ -62,6 +88,7 @@ mock_media_new (gint64    id,
   media->id = id;
   media->node = node;
   media->type = g_strdup (_kz_mock_member_string (object, "type"));
+  media->nests_edges = node_nests_edges (object);
   media->folded_names = g_ptr_array_new_with_free_func (g_free);
 
   add_folded_name (media, _kz_mock_member_string (title, "romaji"));
@@ -211,10 +238,142 @@ _kz_mock_set_uint_header (SoupMessageHeaders *headers,
 
 /* Answers */
 
+/* A copy of @object without the members named in @skip (NULL ended);
+ * the values are shared, as json_node_copy() shares them. */
+static JsonObject *
+copy_object_except (JsonObject  *object,
+                    const char **skip)
+{
+  JsonObject *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &value))
+    if (!g_strv_contains (skip, name))
+      json_object_set_member (copy, name, json_node_copy (value));
+
+  return copy;
+}
+
+/* {"edges": [{"relationType", "node": {"id", "type"}}]} from the edges
+ * of @relations (a snapshot "relations" object, or NULL). */
+static JsonObject *
+bare_edges (JsonObject *relations)
+{
+  JsonArray *edges = _kz_mock_member_array (relations, "edges");
+  JsonArray *bare = json_array_new ();
+  JsonObject *result = json_object_new ();
+
+  for (guint i = 0; edges != NULL && i < json_array_get_length (edges); i++)
+    {
+      JsonNode *edge_node = json_array_get_element (edges, i);
+      JsonObject *edge;
+      JsonObject *node;
+      JsonObject *bare_edge;
+      JsonObject *bare_node;
+      const char *relation_type;
+      const char *type;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (edge_node))
+        continue;
+      edge = json_node_get_object (edge_node);
+      node = _kz_mock_member_object (edge, "node");
+      if (!_kz_mock_member_int (node, "id", &id))
+        continue;
+
+      bare_edge = json_object_new ();
+      bare_node = json_object_new ();
+      relation_type = _kz_mock_member_string (edge, "relationType");
+      if (relation_type != NULL)
+        json_object_set_string_member (bare_edge, "relationType", relation_type);
+      else
+        json_object_set_null_member (bare_edge, "relationType");
+      json_object_set_int_member (bare_node, "id", id);
+      type = _kz_mock_member_string (node, "type");
+      if (type != NULL)
+        json_object_set_string_member (bare_node, "type", type);
+      else
+        json_object_set_null_member (bare_node, "type");
+      json_object_set_object_member (bare_edge, "node", bare_node);
+      json_array_add_object_element (bare, bare_edge);
+    }
+
+  json_object_set_array_member (result, "edges", bare);
+  return result;
+}
+
+/* One media as the query asked for it: see the top of the file. */
 static JsonNode *
-build_page (GPtrArray *found,
-            guint      page,
-            guint      per_page)
+shape_media (KzMockAniList *self,
+             KzMockMedia   *media,
+             gboolean       nested)
+{
+  static const char *relations_only[] = { "relations", NULL };
+  static const char *node_skip[] = { "relations", NULL };
+  JsonObject *object = json_node_get_object (media->node);
+  JsonObject *relations = _kz_mock_member_object (object, "relations");
+  JsonArray *edges = _kz_mock_member_array (relations, "edges");
+  JsonObject *shaped;
+  JsonObject *shaped_relations;
+  JsonArray *shaped_edges;
+  JsonNode *root;
+
+  if (edges == NULL || (!nested && !media->nests_edges))
+    return json_node_copy (media->node);
+
+  shaped = copy_object_except (object, relations_only);
+  shaped_relations = copy_object_except (relations, relations_only);
+  shaped_edges = json_array_new ();
+
+  for (guint i = 0; i < json_array_get_length (edges); i++)
+    {
+      JsonNode *edge_node = json_array_get_element (edges, i);
+      JsonObject *edge;
+      JsonObject *node;
+      JsonObject *shaped_edge;
+      JsonObject *shaped_node;
+      KzMockMedia *target;
+      gint64 id = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (edge_node) ||
+          !(node = _kz_mock_member_object ((edge = json_node_get_object (edge_node)), "node")))
+        {
+          json_array_add_element (shaped_edges, json_node_copy (edge_node));
+          continue;
+        }
+
+      shaped_edge = copy_object_except (edge, (const char *[]) { "node", NULL });
+      shaped_node = copy_object_except (node, node_skip);
+      if (nested)
+        {
+          JsonObject *own = _kz_mock_member_object (node, "relations");
+
+          if (own == NULL && _kz_mock_member_int (node, "id", &id) &&
+              (target = g_hash_table_lookup (self->media_by_id, &id)))
+            own = _kz_mock_member_object (json_node_get_object (target->node), "relations");
+          json_object_set_object_member (shaped_node, "relations", bare_edges (own));
+        }
+      json_object_set_object_member (shaped_edge, "node", shaped_node);
+      json_array_add_object_element (shaped_edges, shaped_edge);
+    }
+
+  json_object_set_array_member (shaped_relations, "edges", shaped_edges);
+  json_object_set_object_member (shaped, "relations", shaped_relations);
+
+  root = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (root, shaped);
+  return root;
+}
+
+static JsonNode *
+build_page (KzMockAniList *self,
+            GPtrArray     *found,
+            guint          page,
+            guint          per_page,
+            gboolean       nested)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   guint64 offset = (guint64) (page - 1) * per_page;
@@ -247,7 +406,7 @@ build_page (GPtrArray *found,
     {
       KzMockMedia *media = g_ptr_array_index (found, i);
 
-      json_builder_add_value (builder, json_node_copy (media->node));
+      json_builder_add_value (builder, shape_media (self, media, nested));
     }
   json_builder_end_array (builder);
 
@@ -296,7 +455,7 @@ answer_by_ids (KzMockAniList *self,
 
   g_ptr_array_sort (found, compare_id_descending);
 
-  return build_page (found, query->page, query->per_page);
+  return build_page (self, found, query->page, query->per_page, query->nested);
 }
 
 typedef struct {
@@ -370,7 +529,7 @@ answer_search (KzMockAniList *self,
   for (guint i = 0; i < hits->len; i++)
     g_ptr_array_add (found, g_array_index (hits, SearchHit, i).media);
 
-  return build_page (found, query->page, query->per_page);
+  return build_page (self, found, query->page, query->per_page, FALSE);
 }
 
 /* Under the lock: kz_mock_anilist_touch() may change the snapshot. */

@@ -2,7 +2,9 @@
  *
  * Only the two Page queries Kizuna sends are understood: media by ids
  * and media by search. Anything else becomes an invalid query with the
- * message AniList would give.
+ * message AniList would give. A query is read as asking for relations
+ * when its text names "relations", and for the two-level form when it
+ * names them twice (the nodes' own relations inside the edges).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +28,20 @@ _kz_mock_query_free (KzMockQuery *query)
   g_free (query->search);
   g_free (query->error);
   g_free (query);
+}
+
+/* See KZ_MOCK_MAX_COMPLEXITY for the rule. */
+guint64
+_kz_mock_query_cost (const KzMockQuery *query)
+{
+  guint64 per_media = KZ_MOCK_COST_BARE;
+
+  if (query->nested)
+    per_media = KZ_MOCK_COST_NESTED;
+  else if (query->relations)
+    per_media = KZ_MOCK_COST_RELATIONS;
+
+  return 1 + (guint64) query->per_page * per_media;
 }
 
 static KzMockQuery *
@@ -90,6 +106,7 @@ _kz_mock_query_parse (SoupServerMessage *msg)
   JsonObject *request;
   JsonObject *variables = NULL;
   const char *text;
+  const char *relations;
   guint default_per_page;
   gint64 number;
 
@@ -150,6 +167,11 @@ _kz_mock_query_parse (SoupServerMessage *msg)
     }
 
   query->type = query_media_type (text, variables);
+  if ((relations = strstr (text, "relations")) != NULL)
+    {
+      query->relations = TRUE;
+      query->nested = strstr (relations + strlen ("relations"), "relations") != NULL;
+    }
 
   query->page = 1;
   if (_kz_mock_member_int (variables, "page", &number) && number > 1)
