@@ -877,6 +877,357 @@ test_periodic_sweep (void)
   g_assert_cmpint (context_next_timeout (), ==, -1);
 }
 
+/* Values that know their key and notice their own finalization, for the
+ * tests below that check readers never get a freed or mismatched value. */
+#define TEST_VALUE_ALIVE 0x5eed5eedu
+
+#define TEST_TYPE_VALUE (test_value_get_type ())
+G_DECLARE_FINAL_TYPE (TestValue, test_value, TEST, VALUE, GObject)
+
+struct _TestValue
+{
+  GObject  parent_instance;
+  char    *key;
+  guint    magic;
+};
+
+G_DEFINE_FINAL_TYPE (TestValue, test_value, G_TYPE_OBJECT)
+
+static gint test_values_made;       /* atomic */
+static gint test_values_finalized;  /* atomic */
+
+static void
+test_value_finalize (GObject *object)
+{
+  TestValue *self = (TestValue *) object;
+
+  g_assert_cmpuint (self->magic, ==, TEST_VALUE_ALIVE);
+  self->magic = 0;
+  g_clear_pointer (&self->key, g_free);
+  g_atomic_int_inc (&test_values_finalized);
+
+  G_OBJECT_CLASS (test_value_parent_class)->finalize (object);
+}
+
+static void
+test_value_class_init (TestValueClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_value_finalize;
+}
+
+static void
+test_value_init (TestValue *self)
+{
+  self->magic = TEST_VALUE_ALIVE;
+  g_atomic_int_inc (&test_values_made);
+}
+
+static TestValue *
+test_value_new (const char *key)
+{
+  TestValue *value = g_object_new (TEST_TYPE_VALUE, NULL);
+
+  value->key = g_strdup (key);
+  return value;
+}
+
+#define RW_READERS   3
+#define RW_KEYS      64
+#define RW_BOUND     24
+#define RW_WRITES    20000
+
+typedef struct {
+  KzCache *cache;
+  gint    *stop;     /* atomic */
+  guint    seed;
+  guint    lookups;
+  guint    found;
+} RwReader;
+
+static gpointer
+rw_reader_func (gpointer data)
+{
+  RwReader *reader = data;
+  g_autoptr(GRand) rand = g_rand_new_with_seed (reader->seed);
+
+  /* Readers go on until the writer is done, then look once more at what
+   * it left: RW_BOUND keys of RW_KEYS. */
+  for (guint after_stop = 0; after_stop < 200; after_stop += g_atomic_int_get (reader->stop))
+    {
+      char key[16];
+      TestValue *value;
+
+      g_snprintf (key, sizeof key, "k%u", g_rand_int_range (rand, 0, RW_KEYS));
+      value = kz_cache_lookup (reader->cache, KZ_CACHE_TIER_BASIC, key);
+      reader->lookups++;
+      if (value == NULL)
+        continue;
+
+      reader->found++;
+      g_assert_true (TEST_IS_VALUE (value));
+      g_assert_cmpuint (value->magic, ==, TEST_VALUE_ALIVE);
+      g_assert_cmpstr (value->key, ==, key);
+
+      /* Give the writer time to replace or evict it: ours stays alive. */
+      g_thread_yield ();
+      g_assert_cmpuint (value->magic, ==, TEST_VALUE_ALIVE);
+      g_assert_cmpstr (value->key, ==, key);
+      g_object_unref (value);
+    }
+
+  return NULL;
+}
+
+/* Readers in parallel with a writer that replaces, evicts, invalidates,
+ * sweeps and clears: every value a reader gets is the one for its key and
+ * stays alive while held, the counters add up exactly, and every value is
+ * freed once the cache is gone. */
+static void
+test_concurrent_readers_writer (void)
+{
+  g_autoptr(KzCache) cache = new_cache ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  RwReader readers[RW_READERS];
+  GThread *threads[RW_READERS];
+  gint stop = 0;
+  guint lookups = 0, found = 0, inserts = 0, invalidated = 0, present = 0;
+  gsize expected_bytes = 0;
+  gsize overhead = item_overhead ();
+  gint made_before = g_atomic_int_get (&test_values_made);
+  gint finalized_before = g_atomic_int_get (&test_values_finalized);
+  KzCacheTierStats stats;
+
+  kz_cache_set_max_entries (cache, KZ_CACHE_TIER_BASIC, RW_BOUND);
+
+  for (guint i = 0; i < RW_READERS; i++)
+    {
+      readers[i] = (RwReader) { .cache = cache, .stop = &stop, .seed = 100 + i };
+      threads[i] = g_thread_new ("cache-reader", rw_reader_func, &readers[i]);
+    }
+
+  for (guint op = 0; op < RW_WRITES; op++)
+    {
+      char key[16];
+      guint choice = g_rand_int_range (rand, 0, 100);
+
+      g_snprintf (key, sizeof key, "k%u", g_rand_int_range (rand, 0, RW_KEYS));
+      if (choice < 85)
+        {
+          g_autoptr(TestValue) value = test_value_new (key);
+
+          kz_cache_insert (cache, KZ_CACHE_TIER_BASIC, key, value, 100);
+          inserts++;
+        }
+      else if (choice < 97)
+        {
+          invalidated += kz_cache_invalidate (cache, KZ_CACHE_TIER_BASIC, key);
+        }
+      else if (choice < 99)
+        {
+          /* Nothing is expired: the clock stands still. */
+          g_assert_cmpuint (kz_cache_sweep (cache), ==, 0);
+        }
+      else
+        {
+          kz_cache_clear_all (cache);
+        }
+      g_assert_cmpuint (get_stats (cache, KZ_CACHE_TIER_BASIC).entries, <=, RW_BOUND);
+    }
+
+  /* End with a full tier, for the readers' last look. */
+  for (guint k = 0; k < RW_BOUND; k++)
+    {
+      g_autofree char *key = g_strdup_printf ("k%u", k);
+      g_autoptr(TestValue) value = test_value_new (key);
+
+      kz_cache_insert (cache, KZ_CACHE_TIER_BASIC, key, value, 100);
+      inserts++;
+    }
+
+  g_atomic_int_set (&stop, 1);
+  for (guint i = 0; i < RW_READERS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (readers[i].found, >, 0);
+      lookups += readers[i].lookups;
+      found += readers[i].found;
+    }
+
+  stats = get_stats (cache, KZ_CACHE_TIER_BASIC);
+  g_assert_cmpuint (found, >, 0);
+  g_assert_cmpuint (stats.hits, ==, found);
+  g_assert_cmpuint (stats.hits + stats.misses, ==, lookups);
+  g_assert_cmpuint (stats.expired, ==, 0);
+  g_assert_cmpuint (stats.insertions, ==, inserts);
+  g_assert_cmpuint (stats.evictions, >, 0);
+  g_assert_cmpuint (invalidated, >, 0);
+  g_assert_cmpuint (stats.entries, ==, RW_BOUND);
+
+  /* The accounting matches what is left. */
+  for (guint k = 0; k < RW_KEYS; k++)
+    {
+      g_autofree char *key = g_strdup_printf ("k%u", k);
+
+      if (is_present (cache, KZ_CACHE_TIER_BASIC, key))
+        {
+          present++;
+          expected_bytes += 100 + strlen (key) + 1 + overhead;
+        }
+    }
+  g_assert_cmpuint (stats.entries, ==, present);
+  g_assert_cmpuint (stats.approx_bytes, ==, expected_bytes);
+
+  /* Only the cache holds values now; they all go with it. */
+  g_assert_cmpint (g_atomic_int_get (&test_values_made) - made_before, ==, inserts);
+  g_clear_object (&cache);
+  g_assert_cmpint (g_atomic_int_get (&test_values_finalized) - finalized_before, ==, inserts);
+}
+
+#define SLOT_THREADS 40
+#define SLOT_LOOKUPS 500
+
+typedef struct {
+  KzCache *cache;
+  gint    *waiting;  /* atomic */
+  guint    found;
+} SlotWork;
+
+static gpointer
+slot_thread_func (gpointer data)
+{
+  SlotWork *work = data;
+
+  /* All threads alive at once, so threads share reader slots. */
+  g_atomic_int_add (work->waiting, -1);
+  while (g_atomic_int_get (work->waiting) > 0)
+    g_thread_yield ();
+
+  for (guint i = 0; i < SLOT_LOOKUPS; i++)
+    {
+      g_autoptr(GObject) value = NULL;
+      char key[16];
+
+      g_snprintf (key, sizeof key, "k%u", i % 20);
+      value = kz_cache_lookup (work->cache, KZ_CACHE_TIER_DETAILED, key);
+      if (value != NULL)
+        work->found++;
+    }
+
+  return NULL;
+}
+
+/* More threads than per-thread slots: the shared slots still count every
+ * hit and miss, and the values are still right. */
+static void
+test_concurrent_many_threads (void)
+{
+  g_autoptr(KzCache) cache = new_cache ();
+  SlotWork work[SLOT_THREADS];
+  GThread *threads[SLOT_THREADS];
+  gint waiting = SLOT_THREADS;
+  KzCacheTierStats stats;
+
+  for (guint k = 0; k < 10; k++)
+    {
+      g_autofree char *key = g_strdup_printf ("k%u", k);
+
+      insert_new (cache, KZ_CACHE_TIER_DETAILED, key, 0);
+    }
+
+  for (guint i = 0; i < SLOT_THREADS; i++)
+    {
+      work[i] = (SlotWork) { .cache = cache, .waiting = &waiting };
+      threads[i] = g_thread_new ("cache-slots", slot_thread_func, &work[i]);
+    }
+  for (guint i = 0; i < SLOT_THREADS; i++)
+    {
+      g_thread_join (threads[i]);
+      /* Keys k0 to k9 are present, k10 to k19 are not. */
+      g_assert_cmpuint (work[i].found, ==, SLOT_LOOKUPS / 2);
+    }
+
+  stats = get_stats (cache, KZ_CACHE_TIER_DETAILED);
+  g_assert_cmpuint (stats.hits, ==, SLOT_THREADS * SLOT_LOOKUPS / 2);
+  g_assert_cmpuint (stats.misses, ==, SLOT_THREADS * SLOT_LOOKUPS / 2);
+}
+
+/* The coarse clock is the wall clock in steps: never ahead of it, and
+ * right after each step behind it by no more than the step. (A late timer
+ * interrupt can hold a step back, so the lag is checked where it is least,
+ * over several steps.) The cache's default clock is that clock. */
+static void
+test_coarse_clock (void)
+{
+  gint64 granularity = kz_clock_coarse_granularity_usec ();
+  g_autoptr(KzCache) cache = kz_cache_new ();
+  gint64 least_lag = G_MAXINT64;
+  gint64 last = 0;
+  guint n_steps = 0;
+  gint64 deadline = g_get_monotonic_time () + 5 * KZ_USEC_PER_SECOND;
+
+  g_assert_cmpint (granularity, >=, 1);
+  g_assert_cmpint (granularity, <=, KZ_USEC_PER_SECOND);
+
+  while (n_steps < 4 && g_get_monotonic_time () < deadline)
+    {
+      gint64 coarse_before = kz_clock_coarse_now (NULL);
+      gint64 cached = kz_cache_now (cache);
+      gint64 coarse = kz_clock_coarse_now (NULL);
+      gint64 real = g_get_real_time ();
+
+      g_assert_cmpint (coarse, <=, real);
+      g_assert_cmpint (cached, >=, coarse_before);
+      g_assert_cmpint (cached, <=, coarse);
+
+      if (coarse != last)
+        {
+          n_steps += last != 0;
+          last = coarse;
+        }
+      least_lag = MIN (least_lag, real - coarse);
+    }
+
+  g_assert_cmpuint (n_steps, ==, 4);
+  g_assert_cmpint (least_lag, <=, granularity);
+}
+
+/* With the default (coarse) clock, expiry is exact against that clock:
+ * each lookup and the insert are bracketed by the cache's own clock
+ * reads, and the item is fresh exactly while less than the TTL lies
+ * between them. So it is never reported expired or fresh wrongly by more
+ * than the clock's lag behind real time, checked above. */
+static void
+test_coarse_expiry (void)
+{
+  g_autoptr(KzCache) cache = kz_cache_new ();
+  gint64 granularity = kz_clock_coarse_granularity_usec ();
+  gint64 ttl = MAX (3 * granularity, 50000);
+  gint64 before_insert, after_insert;
+
+  kz_cache_set_ttl (cache, KZ_CACHE_TIER_BASIC, ttl);
+
+  before_insert = kz_cache_now (cache);
+  insert_new (cache, KZ_CACHE_TIER_BASIC, "k", 0);
+  after_insert = kz_cache_now (cache);
+
+  for (;;)
+    {
+      gint64 before = kz_cache_now (cache);
+      gboolean fresh = is_present (cache, KZ_CACHE_TIER_BASIC, "k");
+      gint64 after = kz_cache_now (cache);
+
+      if (!fresh)
+        {
+          g_assert_cmpint (after - before_insert, >=, ttl);
+          break;
+        }
+
+      g_assert_cmpint (before - after_insert, <, ttl);
+    }
+
+  g_assert_cmpuint (get_stats (cache, KZ_CACHE_TIER_BASIC).expired, ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -898,6 +1249,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/kz/cache/approx-bytes", test_approx_bytes);
   g_test_add_func ("/kz/cache/threads", test_threads);
   g_test_add_func ("/kz/cache/periodic-sweep", test_periodic_sweep);
+  g_test_add_func ("/kz/cache/concurrent/readers-writer", test_concurrent_readers_writer);
+  g_test_add_func ("/kz/cache/concurrent/many-threads", test_concurrent_many_threads);
+  g_test_add_func ("/kz/cache/coarse-clock/bounds", test_coarse_clock);
+  g_test_add_func ("/kz/cache/coarse-clock/expiry", test_coarse_expiry);
 
   return g_test_run ();
 }

@@ -10,21 +10,43 @@
 #include "kz-cache.h"
 #include "kz-clock.h"
 
+#include <string.h>
+
 /*
- * Each tier is split into shards, each a hash table behind its own GRWLock,
- * so readers of different keys rarely touch the same lock. A lookup only
- * takes the read lock: values are immutable GObjects, so the reader takes a
- * reference and the recency stamp is an atomic store.
+ * Each tier is split into shards, each a GHashTable with its own
+ * reader/writer lock: readers run in parallel, a writer has the shard to
+ * itself. Values are immutable GObjects, so a reader takes a reference
+ * under the read lock and the recency stamp is an atomic store.
  *
- * What a lookup writes is kept off lines other readers use: hit and miss
- * counters live in per-thread slots that get_stats() adds up, and recency
- * stamps come from the clock (a hybrid logical clock per thread, so one
- * thread's stamps strictly increase even while the clock stands still)
- * rather than from one global counter that every hit would increment.
- * In tiers above EXACT_LRU_MAX_ENTRIES an item's stamp is only rewritten
- * when it is older than RECENCY_GRANULE: items used within the same 100 ms
- * count as equally recent, and readers sharing hot items do not keep
- * stealing each other's cache lines. Small tiers track every use.
+ * The lock is not a GRWLock. A GRWLock's read side increments a reader
+ * count that every reader of the shard shares, so two threads reading at
+ * once keep taking that cache line from each other and two readers ran no
+ * faster than one. Here each thread slot (below) has its own reader count
+ * per shard, and a reader only writes there: it announces itself, then
+ * checks the shard's writer flag, which stays unchanged in every core's
+ * cache while nobody writes. A writer takes the shard's mutex, raises the
+ * flag, then waits until no slot counts a reader of the shard; a reader
+ * that finds the flag raised steps back and waits on the mutex. Both sides
+ * use sequentially consistent atomics, so either the reader sees the flag
+ * or the writer sees the reader. Writers are rare (an insert follows a
+ * network fetch or a library read), readers stay inside for tens of
+ * nanoseconds, so the writer's wait is short.
+ *
+ * What a lookup writes is kept off lines other readers use: reader counts,
+ * hit and miss counters live in per-thread slots that get_stats() adds up,
+ * and recency stamps come from the clock (a hybrid logical clock per slot,
+ * so one thread's stamps strictly increase even while the clock stands
+ * still) rather than from one global counter that every hit would
+ * increment. In tiers above EXACT_LRU_MAX_ENTRIES an item's stamp is only
+ * rewritten when it is older than RECENCY_GRANULE: items used within the
+ * same 100 ms count as equally recent, and readers sharing hot items do
+ * not keep stealing each other's cache lines. Small tiers track every use.
+ *
+ * The key's hash is computed once per call: it picks the shard, and the
+ * tables are keyed by the item itself (hash and key string), so the table
+ * does not hash again. The default clock is the coarse wall clock (a few
+ * nanoseconds instead of tens; it lags by at most a tick, against TTLs of
+ * hours); an injected clock is called as it is.
  *
  * The size bound is per tier, not per shard: before an insert would take a
  * tier over max_entries, all its shards are scanned (under read locks) for
@@ -35,28 +57,41 @@
  * value.
  */
 
-#define N_SHARDS 8
+#define CACHE_LINE 64
+#define SHARD_BITS 4
+#define N_SHARDS (1 << SHARD_BITS)
+#define N_ALL_SHARDS (KZ_CACHE_N_TIERS * N_SHARDS)
 
-/* Hash table slot (hash, key, value) and bookkeeping, roughly. */
+/* Hash table slot and bookkeeping, roughly. */
 #define ITEM_OVERHEAD (sizeof (CacheItem) + 4 * sizeof (gpointer))
 
+/* What the tables hash and compare. */
 typedef struct {
-  char    *key;
+  guint       hash;      /* of str, item_key_for() */
+  const char *str;
+} ItemKey;
+
+typedef struct {
+  ItemKey  ikey;         /* first, so the item is its own table key */
   GObject *value;
   gint64   inserted_at;
   gsize    bytes;        /* what this item adds to the tier's approx_bytes */
   gsize    serial;       /* unique per insert, tells a replaced item apart */
   gint64   stamp;        /* atomic: recency, higher is more recent */
+  char     key[];        /* ikey.str points here */
 } CacheItem;
 
+/* One per cache line: readers only read it while no writer comes. */
 typedef struct {
-  GRWLock     lock;
-  GHashTable *items;     /* key (owned by the item) → CacheItem */
+  _Alignas (CACHE_LINE)
+  gint        writer;    /* atomic: a writer holds the shard or waits for it */
+  guint       index;     /* of this shard's count in each slot's readers[] */
+  GHashTable *items;     /* the item (as ItemKey) → the item */
   gint64      ttl_usec;  /* the tier's TTL, copied so lookups read it under the lock */
+  GMutex      write_lock;
 } Shard;
 
 typedef struct {
-  Shard     shards[N_SHARDS];
   GMutex    evict_lock;    /* one evictor at a time, so no tier is trimmed twice */
   guint     max_entries;   /* atomic */
   gint      entries;       /* atomic */
@@ -66,23 +101,22 @@ typedef struct {
   gsize     swept;         /* atomic */
 } Tier;
 
-/* What lookups write, per thread; more threads than slots share them. */
+/* What lookups write, per thread; more threads than slots share them, so
+ * every update is an atomic read-modify-write. Slots start on their own
+ * cache line and never share one. */
 #define N_THREAD_SLOTS 16
 
 typedef struct {
+  _Alignas (CACHE_LINE)
+  gint   readers[N_ALL_SHARDS];      /* atomic: inside each shard's read lock */
   gint64 last_stamp;                 /* atomic */
   gsize  hits[KZ_CACHE_N_TIERS];     /* atomic */
   gsize  misses[KZ_CACHE_N_TIERS];   /* atomic */
   gsize  expired[KZ_CACHE_N_TIERS];  /* atomic */
-} ThreadCounters;
-
-/* One cache line (or two) per slot, so readers never share one. */
-typedef union {
-  ThreadCounters counters;
-  char           padding[128];
 } ThreadSlot;
 
-G_STATIC_ASSERT (sizeof (ThreadCounters) <= sizeof (ThreadSlot));
+G_STATIC_ASSERT (sizeof (Shard) % CACHE_LINE == 0);
+G_STATIC_ASSERT (sizeof (ThreadSlot) % CACHE_LINE == 0);
 
 /* Recency stamps per microsecond of clock time: room for ties. */
 #define STAMPS_PER_USEC 256
@@ -95,14 +129,22 @@ struct _KzCache
 
   KzClockFunc   clock;
   gpointer      clock_data;
+  Shard        *shards;        /* N_ALL_SHARDS, tier by tier, aligned */
+  ThreadSlot   *thread_slots;  /* N_THREAD_SLOTS, aligned */
   GSource      *sweep_source;
   gsize         next_serial;   /* atomic, written by inserts only */
 
   Tier          tiers[KZ_CACHE_N_TIERS];
-  ThreadSlot    thread_slots[N_THREAD_SLOTS];
 };
 
 G_DEFINE_FINAL_TYPE (KzCache, kz_cache, G_TYPE_OBJECT)
+
+/* Set once by class_init. The type is final, so comparing an instance's
+ * class with it is the whole type check, without a call. */
+static GTypeClass *cache_class;
+
+#define KZ_IS_CACHE_INSTANCE(obj) \
+  ((obj) != NULL && ((GTypeInstance *) (obj))->g_class == cache_class)
 
 static const struct {
   gint64 ttl_usec;
@@ -121,14 +163,63 @@ static const char * const tier_names[KZ_CACHE_N_TIERS] = {
 
 #define TIER_IS_VALID(tier) ((guint) (tier) < KZ_CACHE_N_TIERS)
 
+static guint
+item_key_hash (gconstpointer key)
+{
+  return ((const ItemKey *) key)->hash;
+}
+
+/* GHashTable compares the stored hashes first. */
+static gboolean
+item_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  return strcmp (((const ItemKey *) a)->str, ((const ItemKey *) b)->str) == 0;
+}
+
+/* djb2, the function g_str_hash() uses, inlined: it runs on every call. */
+static inline ItemKey
+item_key_for (const char *key)
+{
+  ItemKey ikey = { 5381, key };
+
+  for (const guchar *p = (const guchar *) key; *p != '\0'; p++)
+    ikey.hash = (ikey.hash << 5) + ikey.hash + *p;
+
+  return ikey;
+}
+
+static CacheItem *
+cache_item_new (const char *key,
+                guint       hash,
+                GObject    *value)
+{
+  gsize key_size = strlen (key) + 1;
+  CacheItem *item = g_malloc0 (sizeof (CacheItem) + key_size);
+
+  memcpy (item->key, key, key_size);
+  item->ikey.hash = hash;
+  item->ikey.str = item->key;
+  item->value = g_object_ref (value);
+
+  return item;
+}
+
 static void
 cache_item_free (gpointer data)
 {
   CacheItem *item = data;
 
-  g_free (item->key);
   g_object_unref (item->value);
   g_free (item);
+}
+
+/* Keys and values are the same pointers: GHashTable then keeps one array
+ * for both. */
+static GHashTable *
+shard_table_new (void)
+{
+  return g_hash_table_new_full (item_key_hash, item_key_equal, NULL, cache_item_free);
 }
 
 static gboolean
@@ -155,50 +246,132 @@ atomic_set_int64 (gint64 *location,
   __atomic_store_n (location, value, __ATOMIC_RELAXED);
 }
 
-static GPrivate thread_slot_key;  /* slot index + 1 */
-static guint next_thread_slot;    /* atomic */
+/* Slot indices are per thread and shared by every cache. A thread takes
+ * the least used slot and gives it back when it exits. */
+static gint thread_slot_users[N_THREAD_SLOTS];  /* atomic */
+static _Thread_local guint thread_slot_plus_one;
 
-static ThreadCounters *
-kz_cache_get_thread_counters (KzCache *self)
+static void
+release_thread_slot (gpointer data)
 {
-  guint slot = GPOINTER_TO_UINT (g_private_get (&thread_slot_key));
-
-  if (slot == 0)
-    {
-      slot = (guint) g_atomic_int_add (&next_thread_slot, 1) % N_THREAD_SLOTS + 1;
-      g_private_set (&thread_slot_key, GUINT_TO_POINTER (slot));
-    }
-
-  return &self->thread_slots[slot - 1].counters;
+  g_atomic_int_add (&thread_slot_users[GPOINTER_TO_UINT (data) - 1], -1);
 }
 
-/* A stamp later than any this thread handed out before, and following the
+static GPrivate thread_slot_owner = G_PRIVATE_INIT (release_thread_slot);
+
+static G_GNUC_NO_INLINE guint
+claim_thread_slot (void)
+{
+  guint best = 0;
+
+  for (guint i = 1; i < N_THREAD_SLOTS; i++)
+    if (g_atomic_int_get (&thread_slot_users[i]) < g_atomic_int_get (&thread_slot_users[best]))
+      best = i;
+
+  g_atomic_int_inc (&thread_slot_users[best]);
+  thread_slot_plus_one = best + 1;
+  g_private_set (&thread_slot_owner, GUINT_TO_POINTER (best + 1));
+
+  return best;
+}
+
+static inline ThreadSlot *
+kz_cache_get_thread_slot (KzCache *self)
+{
+  guint plus_one = thread_slot_plus_one;
+
+  return &self->thread_slots[G_LIKELY (plus_one != 0) ? plus_one - 1 : claim_thread_slot ()];
+}
+
+static inline void
+shard_read_lock (Shard      *shard,
+                 ThreadSlot *slot)
+{
+  gint *count = &slot->readers[shard->index];
+
+  for (;;)
+    {
+      __atomic_fetch_add (count, 1, __ATOMIC_SEQ_CST);
+      if (G_LIKELY (__atomic_load_n (&shard->writer, __ATOMIC_SEQ_CST) == 0))
+        return;
+
+      /* A writer is in or about to be: step back, so it can go ahead,
+       * and sleep until it lets go of the mutex. */
+      __atomic_fetch_sub (count, 1, __ATOMIC_RELEASE);
+      g_mutex_lock (&shard->write_lock);
+      g_mutex_unlock (&shard->write_lock);
+    }
+}
+
+static inline void
+shard_read_unlock (Shard      *shard,
+                   ThreadSlot *slot)
+{
+  __atomic_fetch_sub (&slot->readers[shard->index], 1, __ATOMIC_RELEASE);
+}
+
+static void
+shard_write_lock (KzCache *self,
+                  Shard   *shard)
+{
+  g_mutex_lock (&shard->write_lock);
+
+  /* An exchange rather than a store: it reads the previous writer's
+   * release, which orders this writer after it for every observer. */
+  __atomic_exchange_n (&shard->writer, 1, __ATOMIC_SEQ_CST);
+
+  for (guint i = 0; i < N_THREAD_SLOTS; i++)
+    {
+      gint *count = &self->thread_slots[i].readers[shard->index];
+      guint spins = 0;
+
+      /* Readers leave within nanoseconds unless preempted meanwhile. */
+      while (__atomic_load_n (count, __ATOMIC_SEQ_CST) != 0)
+        if (++spins > 64)
+          g_thread_yield ();
+    }
+}
+
+static void
+shard_write_unlock (Shard *shard)
+{
+  __atomic_store_n (&shard->writer, 0, __ATOMIC_RELEASE);
+  g_mutex_unlock (&shard->write_lock);
+}
+
+/* A stamp later than any this slot handed out before, and following the
  * clock otherwise, so stamps from different threads compare by time. */
 static gint64
-next_stamp (ThreadCounters *counters,
-            gint64          now)
+next_stamp (ThreadSlot *slot,
+            gint64      now)
 {
-  gint64 last = atomic_get_int64 (&counters->last_stamp);
+  gint64 last = atomic_get_int64 (&slot->last_stamp);
   gint64 stamp;
 
   now = CLAMP (now, 0, G_MAXINT64 / STAMPS_PER_USEC - 1);
   stamp = MAX (now * STAMPS_PER_USEC, last + 1);
-  atomic_set_int64 (&counters->last_stamp, stamp);
+  atomic_set_int64 (&slot->last_stamp, stamp);
 
   return stamp;
 }
 
-G_STATIC_ASSERT (N_SHARDS == 1 << 3);
-
-static Shard *
-tier_shard_for_key (Tier       *tier,
-                    const char *key)
+static inline Shard *
+tier_shards (KzCache     *self,
+             KzCacheTier  tier)
 {
-  /* Multiplicative mixing, then the top three bits: g_str_hash leaves the
-   * high bits of short keys empty, and the hash table uses the low ones. */
-  guint32 hash = g_str_hash (key) * 0x9E3779B1u;
+  return &self->shards[tier * N_SHARDS];
+}
 
-  return &tier->shards[hash >> (32 - 3)];
+static inline Shard *
+shard_for_hash (KzCache     *self,
+                KzCacheTier  tier,
+                guint        hash)
+{
+  /* Multiplicative mixing, then the top bits: djb2 leaves the high
+   * bits of short keys empty, and the hash table uses the low ones. */
+  guint32 mixed = hash * 0x9E3779B1u;
+
+  return &tier_shards (self, tier)[mixed >> (32 - SHARD_BITS)];
 }
 
 /* Accounting for items taken out of a tier, done under the shard's write
@@ -232,6 +405,7 @@ typedef struct {
   gint64    stamp;
   gsize     serial;
   Shard    *shard;
+  guint     hash;
   char     *key;
 } Candidate;
 
@@ -260,45 +434,49 @@ candidate_compare (gconstpointer a,
 
 /* Removes @candidate's item if it is still the same insert. */
 static CacheItem *
-tier_steal_candidate (Tier            *tier,
+tier_steal_candidate (KzCache         *self,
+                      Tier            *tier,
                       const Candidate *candidate)
 {
   Shard *shard = candidate->shard;
+  ItemKey probe = { candidate->hash, candidate->key };
   CacheItem *item;
 
-  g_rw_lock_writer_lock (&shard->lock);
-  item = g_hash_table_lookup (shard->items, candidate->key);
+  shard_write_lock (self, shard);
+  item = g_hash_table_lookup (shard->items, &probe);
   if (item != NULL && item->serial == candidate->serial)
     {
-      g_hash_table_steal (shard->items, candidate->key);
+      g_hash_table_steal (shard->items, &probe);
       tier_forget_item (tier, item);
     }
   else
     {
       item = NULL;
     }
-  g_rw_lock_writer_unlock (&shard->lock);
+  shard_write_unlock (shard);
 
   return item;
 }
 
-/* Fills @victims with the @n_wanted items that should go first. */
+/* Fills @victims with the @n_wanted items of @tier that should go first. */
 static void
-tier_pick_victims (Tier   *tier,
-                   gint64  now,
-                   guint   n_wanted,
-                   GArray *victims)
+tier_pick_victims (KzCache     *self,
+                   KzCacheTier  tier,
+                   gint64       now,
+                   guint        n_wanted,
+                   GArray      *victims)
 {
+  ThreadSlot *slot = kz_cache_get_thread_slot (self);
   Candidate best = { 0, };
   gboolean have_best = FALSE;
 
   for (guint i = 0; i < N_SHARDS; i++)
     {
-      Shard *shard = &tier->shards[i];
+      Shard *shard = &tier_shards (self, tier)[i];
       GHashTableIter iter;
       CacheItem *item;
 
-      g_rw_lock_reader_lock (&shard->lock);
+      shard_read_lock (shard, slot);
       g_hash_table_iter_init (&iter, shard->items);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
         {
@@ -308,6 +486,7 @@ tier_pick_victims (Tier   *tier,
           candidate.stamp = atomic_get_int64 (&item->stamp);
           candidate.serial = item->serial;
           candidate.shard = shard;
+          candidate.hash = item->ikey.hash;
           candidate.key = NULL;
 
           if (n_wanted > 1)
@@ -324,7 +503,7 @@ tier_pick_victims (Tier   *tier,
               have_best = TRUE;
             }
         }
-      g_rw_lock_reader_unlock (&shard->lock);
+      shard_read_unlock (shard, slot);
     }
 
   if (n_wanted > 1)
@@ -339,14 +518,16 @@ tier_pick_victims (Tier   *tier,
     }
 }
 
-/* Evicts until @tier holds at most @limit items. The caller holds the
+/* Evicts until @tier_id holds at most @limit items. The caller holds the
  * tier's evict_lock and frees @evicted once it has let go of it. */
 static void
-tier_trim_locked (KzCache   *self,
-                  Tier      *tier,
-                  gint64     limit,
-                  GPtrArray *evicted)
+tier_trim_locked (KzCache     *self,
+                  KzCacheTier  tier_id,
+                  gint64       limit,
+                  GPtrArray   *evicted)
 {
+  Tier *tier = &self->tiers[tier_id];
+
   for (;;)
     {
       g_autoptr(GArray) victims = NULL;
@@ -360,11 +541,11 @@ tier_trim_locked (KzCache   *self,
 
       victims = g_array_new (FALSE, FALSE, sizeof (Candidate));
       g_array_set_clear_func (victims, candidate_clear);
-      tier_pick_victims (tier, kz_cache_now (self), (guint) excess, victims);
+      tier_pick_victims (self, tier_id, kz_cache_now (self), (guint) excess, victims);
 
       for (guint i = 0; i < victims->len; i++)
         {
-          CacheItem *item = tier_steal_candidate (tier, &g_array_index (victims, Candidate, i));
+          CacheItem *item = tier_steal_candidate (self, tier, &g_array_index (victims, Candidate, i));
 
           if (item != NULL)
             g_ptr_array_add (evicted, item);
@@ -393,7 +574,7 @@ kz_cache_enforce_bound (KzCache     *self,
   g_autoptr(GPtrArray) evicted = g_ptr_array_new_with_free_func (cache_item_free);
 
   g_mutex_lock (&tier->evict_lock);
-  tier_trim_locked (self, tier, (guint) g_atomic_int_get (&tier->max_entries), evicted);
+  tier_trim_locked (self, tier_id, (guint) g_atomic_int_get (&tier->max_entries), evicted);
   g_mutex_unlock (&tier->evict_lock);
 }
 
@@ -439,19 +620,18 @@ kz_cache_finalize (GObject *object)
 {
   KzCache *self = (KzCache *) object;
 
-  for (guint t = 0; t < KZ_CACHE_N_TIERS; t++)
+  for (guint i = 0; i < N_ALL_SHARDS; i++)
     {
-      Tier *tier = &self->tiers[t];
+      Shard *shard = &self->shards[i];
 
-      for (guint i = 0; i < N_SHARDS; i++)
-        {
-          Shard *shard = &tier->shards[i];
-
-          g_clear_pointer (&shard->items, g_hash_table_unref);
-          g_rw_lock_clear (&shard->lock);
-        }
-      g_mutex_clear (&tier->evict_lock);
+      g_clear_pointer (&shard->items, g_hash_table_unref);
+      g_mutex_clear (&shard->write_lock);
     }
+  g_aligned_free (self->shards);
+  g_aligned_free (self->thread_slots);
+
+  for (guint t = 0; t < KZ_CACHE_N_TIERS; t++)
+    g_mutex_clear (&self->tiers[t].evict_lock);
 
   G_OBJECT_CLASS (kz_cache_parent_class)->finalize (object);
 }
@@ -463,12 +643,16 @@ kz_cache_class_init (KzCacheClass *klass)
 
   object_class->dispose = kz_cache_dispose;
   object_class->finalize = kz_cache_finalize;
+
+  cache_class = (GTypeClass *) klass;
 }
 
 static void
 kz_cache_init (KzCache *self)
 {
-  self->clock = kz_clock_real_now;
+  self->clock = kz_clock_coarse_now;
+  self->shards = g_aligned_alloc0 (N_ALL_SHARDS, sizeof (Shard), CACHE_LINE);
+  self->thread_slots = g_aligned_alloc0 (N_THREAD_SLOTS, sizeof (ThreadSlot), CACHE_LINE);
 
   for (guint t = 0; t < KZ_CACHE_N_TIERS; t++)
     {
@@ -479,11 +663,11 @@ kz_cache_init (KzCache *self)
 
       for (guint i = 0; i < N_SHARDS; i++)
         {
-          Shard *shard = &tier->shards[i];
+          Shard *shard = &tier_shards (self, t)[i];
 
-          g_rw_lock_init (&shard->lock);
-          shard->items = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                                NULL, cache_item_free);
+          g_mutex_init (&shard->write_lock);
+          shard->index = t * N_SHARDS + i;
+          shard->items = shard_table_new ();
           shard->ttl_usec = tier_defaults[t].ttl_usec;
         }
     }
@@ -495,7 +679,8 @@ kz_cache_new (void)
   return g_object_new (KZ_TYPE_CACHE, NULL);
 }
 
-/* Not synchronised: set the clock before the cache is shared. */
+/* Not synchronised: set the clock before the cache is shared. NULL brings
+ * back the default, the coarse wall clock (kz_clock_coarse_now()). */
 void
 kz_cache_set_clock (KzCache     *self,
                     KzClockFunc  clock,
@@ -505,7 +690,7 @@ kz_cache_set_clock (KzCache     *self,
 
   if (clock == NULL)
     {
-      clock = kz_clock_real_now;
+      clock = kz_clock_coarse_now;
       clock_data = NULL;
     }
 
@@ -534,11 +719,11 @@ kz_cache_set_ttl (KzCache     *self,
 
   for (guint i = 0; i < N_SHARDS; i++)
     {
-      Shard *shard = &self->tiers[tier].shards[i];
+      Shard *shard = &tier_shards (self, tier)[i];
 
-      g_rw_lock_writer_lock (&shard->lock);
+      shard_write_lock (self, shard);
       shard->ttl_usec = ttl_usec;
-      g_rw_lock_writer_unlock (&shard->lock);
+      shard_write_unlock (shard);
     }
 }
 
@@ -546,16 +731,18 @@ gint64
 kz_cache_get_ttl (KzCache     *self,
                   KzCacheTier  tier)
 {
+  ThreadSlot *slot;
   Shard *shard;
   gint64 ttl_usec;
 
   g_return_val_if_fail (KZ_IS_CACHE (self), 0);
   g_return_val_if_fail (TIER_IS_VALID (tier), 0);
 
-  shard = &self->tiers[tier].shards[0];
-  g_rw_lock_reader_lock (&shard->lock);
+  slot = kz_cache_get_thread_slot (self);
+  shard = &tier_shards (self, tier)[0];
+  shard_read_lock (shard, slot);
   ttl_usec = shard->ttl_usec;
-  g_rw_lock_reader_unlock (&shard->lock);
+  shard_read_unlock (shard, slot);
 
   return ttl_usec;
 }
@@ -579,59 +766,65 @@ kz_cache_lookup (KzCache     *self,
                  KzCacheTier  tier,
                  const char  *key)
 {
-  ThreadCounters *counters;
+  ThreadSlot *slot;
   Shard *shard;
   CacheItem *item;
+  ItemKey probe;
   gpointer value = NULL;
   gint64 now;
 
-  g_return_val_if_fail (KZ_IS_CACHE (self), NULL);
+  g_return_val_if_fail (KZ_IS_CACHE_INSTANCE (self), NULL);
   g_return_val_if_fail (TIER_IS_VALID (tier), NULL);
   g_return_val_if_fail (key != NULL, NULL);
 
-  now = kz_cache_now (self);
-  counters = kz_cache_get_thread_counters (self);
-  shard = tier_shard_for_key (&self->tiers[tier], key);
+  probe = item_key_for (key);
+  now = self->clock (self->clock_data);
+  slot = kz_cache_get_thread_slot (self);
+  shard = shard_for_hash (self, tier, probe.hash);
 
-  g_rw_lock_reader_lock (&shard->lock);
+  shard_read_lock (shard, slot);
 
-  item = g_hash_table_lookup (shard->items, key);
+  item = g_hash_table_lookup (shard->items, &probe);
   if (item == NULL)
     {
-      g_atomic_pointer_add (&counters->misses[tier], 1);
+      __atomic_fetch_add (&slot->misses[tier], 1, __ATOMIC_RELAXED);
     }
   else if (cache_item_is_expired (item, now, shard->ttl_usec))
     {
       /* Left in place: removing needs the write lock; a sweep or an
        * eviction takes it. */
-      g_atomic_pointer_add (&counters->expired[tier], 1);
-      g_atomic_pointer_add (&counters->misses[tier], 1);
+      __atomic_fetch_add (&slot->expired[tier], 1, __ATOMIC_RELAXED);
+      __atomic_fetch_add (&slot->misses[tier], 1, __ATOMIC_RELAXED);
     }
   else
     {
-      gint64 stamp = next_stamp (counters, now);
+      gint64 clamped = CLAMP (now, 0, G_MAXINT64 / STAMPS_PER_USEC - 1);
 
-      if (stamp - atomic_get_int64 (&item->stamp) >= RECENCY_GRANULE ||
+      /* next_stamp() is at least the clock's stamp: checking against that
+       * first spares the slot a write on most hits of a large tier. */
+      if (clamped * STAMPS_PER_USEC - atomic_get_int64 (&item->stamp) >= RECENCY_GRANULE ||
           (guint) g_atomic_int_get (&self->tiers[tier].max_entries) <= EXACT_LRU_MAX_ENTRIES)
-        atomic_set_int64 (&item->stamp, stamp);
-      g_atomic_pointer_add (&counters->hits[tier], 1);
+        atomic_set_int64 (&item->stamp, next_stamp (slot, now));
+      __atomic_fetch_add (&slot->hits[tier], 1, __ATOMIC_RELAXED);
       value = g_object_ref (item->value);
     }
 
-  g_rw_lock_reader_unlock (&shard->lock);
+  shard_read_unlock (shard, slot);
 
   return value;
 }
 
 static gboolean
-shard_contains (Shard      *shard,
-                const char *key)
+shard_contains (KzCache       *self,
+                Shard         *shard,
+                const ItemKey *probe)
 {
+  ThreadSlot *slot = kz_cache_get_thread_slot (self);
   gboolean found;
 
-  g_rw_lock_reader_lock (&shard->lock);
-  found = g_hash_table_contains (shard->items, key);
-  g_rw_lock_reader_unlock (&shard->lock);
+  shard_read_lock (shard, slot);
+  found = g_hash_table_contains (shard->items, probe);
+  shard_read_unlock (shard, slot);
 
   return found;
 }
@@ -654,6 +847,7 @@ kz_cache_insert (KzCache     *self,
   Shard *shard;
   CacheItem *item;
   CacheItem *old = NULL;
+  ItemKey probe;
   guint max_entries;
 
   g_return_if_fail (KZ_IS_CACHE (self));
@@ -662,16 +856,15 @@ kz_cache_insert (KzCache     *self,
   g_return_if_fail (G_IS_OBJECT (value));
 
   t = &self->tiers[tier];
-  shard = tier_shard_for_key (t, key);
+  probe = item_key_for (key);
+  shard = shard_for_hash (self, tier, probe.hash);
   evicted = g_ptr_array_new_with_free_func (cache_item_free);
 
-  item = g_new0 (CacheItem, 1);
-  item->key = g_strdup (key);
-  item->value = g_object_ref (value);
+  item = cache_item_new (key, probe.hash, value);
   item->inserted_at = kz_cache_now (self);
   item->bytes = approx_bytes + strlen (key) + 1 + ITEM_OVERHEAD;
   item->serial = (gsize) g_atomic_pointer_add (&self->next_serial, 1);
-  item->stamp = next_stamp (kz_cache_get_thread_counters (self), item->inserted_at);
+  item->stamp = next_stamp (kz_cache_get_thread_slot (self), item->inserted_at);
 
   g_mutex_lock (&t->evict_lock);
 
@@ -687,20 +880,20 @@ kz_cache_insert (KzCache     *self,
       return;
     }
 
-  if (!shard_contains (shard, key))
-    tier_trim_locked (self, t, (gint64) max_entries - 1, evicted);
+  if (!shard_contains (self, shard, &probe))
+    tier_trim_locked (self, tier, (gint64) max_entries - 1, evicted);
 
   /* Counted under the lock: once it is released another thread may
    * remove the item again, and must find it already counted. */
-  g_rw_lock_writer_lock (&shard->lock);
-  g_hash_table_steal_extended (shard->items, key, NULL, (gpointer *) &old);
-  g_hash_table_insert (shard->items, item->key, item);
+  shard_write_lock (self, shard);
+  g_hash_table_steal_extended (shard->items, &probe, NULL, (gpointer *) &old);
+  g_hash_table_insert (shard->items, item, item);
   g_atomic_pointer_add (&t->approx_bytes, (gssize) item->bytes);
   if (old != NULL)
     g_atomic_pointer_add (&t->approx_bytes, - (gssize) old->bytes);
   else
     g_atomic_int_inc (&t->entries);
-  g_rw_lock_writer_unlock (&shard->lock);
+  shard_write_unlock (shard);
 
   g_mutex_unlock (&t->evict_lock);
 
@@ -716,18 +909,20 @@ kz_cache_invalidate (KzCache     *self,
   Tier *t;
   Shard *shard;
   CacheItem *item = NULL;
+  ItemKey probe;
 
   g_return_val_if_fail (KZ_IS_CACHE (self), FALSE);
   g_return_val_if_fail (TIER_IS_VALID (tier), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
 
   t = &self->tiers[tier];
-  shard = tier_shard_for_key (t, key);
+  probe = item_key_for (key);
+  shard = shard_for_hash (self, tier, probe.hash);
 
-  g_rw_lock_writer_lock (&shard->lock);
-  if (g_hash_table_steal_extended (shard->items, key, NULL, (gpointer *) &item))
+  shard_write_lock (self, shard);
+  if (g_hash_table_steal_extended (shard->items, &probe, NULL, (gpointer *) &item))
     tier_forget_item (t, item);
-  g_rw_lock_writer_unlock (&shard->lock);
+  shard_write_unlock (shard);
 
   if (item == NULL)
     return FALSE;
@@ -749,18 +944,15 @@ kz_cache_clear_all (KzCache *self)
 
       for (guint i = 0; i < N_SHARDS; i++)
         {
-          Shard *shard = &tier->shards[i];
+          Shard *shard = &tier_shards (self, t)[i];
           g_autoptr(GHashTable) old = NULL;
-          GHashTable *fresh;
+          GHashTable *fresh = shard_table_new ();
           GHashTableIter iter;
           CacheItem *item;
           gsize bytes = 0;
 
-          fresh = g_hash_table_new_full (g_str_hash, g_str_equal,
-                                         NULL, cache_item_free);
-
           /* Swap in an empty table; the old one is freed outside the lock. */
-          g_rw_lock_writer_lock (&shard->lock);
+          shard_write_lock (self, shard);
           old = g_steal_pointer (&shard->items);
           shard->items = fresh;
           g_hash_table_iter_init (&iter, old);
@@ -768,7 +960,7 @@ kz_cache_clear_all (KzCache *self)
             bytes += item->bytes;
           g_atomic_int_add (&tier->entries, - (gint) g_hash_table_size (old));
           g_atomic_pointer_add (&tier->approx_bytes, - (gssize) bytes);
-          g_rw_lock_writer_unlock (&shard->lock);
+          shard_write_unlock (shard);
         }
     }
 }
@@ -814,12 +1006,14 @@ shard_count_expired (Shard  *shard,
 guint
 kz_cache_sweep (KzCache *self)
 {
+  ThreadSlot *slot;
   gint64 now;
   guint total = 0;
 
   g_return_val_if_fail (KZ_IS_CACHE (self), 0);
 
   now = kz_cache_now (self);
+  slot = kz_cache_get_thread_slot (self);
 
   for (guint t = 0; t < KZ_CACHE_N_TIERS; t++)
     {
@@ -828,26 +1022,26 @@ kz_cache_sweep (KzCache *self)
 
       for (guint i = 0; i < N_SHARDS; i++)
         {
-          Shard *shard = &tier->shards[i];
+          Shard *shard = &tier_shards (self, t)[i];
           SweepData sweep = { removed, now, 0 };
           guint n_expired;
           guint n_before;
 
           /* Look first under the read lock, so a sweep that finds nothing
            * never holds readers up. */
-          g_rw_lock_reader_lock (&shard->lock);
+          shard_read_lock (shard, slot);
           n_expired = shard_count_expired (shard, now);
-          g_rw_lock_reader_unlock (&shard->lock);
+          shard_read_unlock (shard, slot);
 
           if (n_expired == 0)
             continue;
 
-          g_rw_lock_writer_lock (&shard->lock);
+          shard_write_lock (self, shard);
           sweep.ttl_usec = shard->ttl_usec;
           n_before = removed->len;
           g_hash_table_foreach_steal (shard->items, steal_if_expired, &sweep);
           tier_forget_items (tier, removed, n_before);
-          g_rw_lock_writer_unlock (&shard->lock);
+          shard_write_unlock (shard);
         }
 
       if (removed->len == 0)
@@ -916,11 +1110,11 @@ kz_cache_get_stats (KzCache          *self,
 
   for (guint i = 0; i < N_THREAD_SLOTS; i++)
     {
-      ThreadCounters *counters = &self->thread_slots[i].counters;
+      ThreadSlot *slot = &self->thread_slots[i];
 
-      stats->hits += g_atomic_pointer_get (&counters->hits[tier]);
-      stats->misses += g_atomic_pointer_get (&counters->misses[tier]);
-      stats->expired += g_atomic_pointer_get (&counters->expired[tier]);
+      stats->hits += __atomic_load_n (&slot->hits[tier], __ATOMIC_RELAXED);
+      stats->misses += __atomic_load_n (&slot->misses[tier], __ATOMIC_RELAXED);
+      stats->expired += __atomic_load_n (&slot->expired[tier], __ATOMIC_RELAXED);
     }
 }
 
