@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kz-bundled.h"
 #include "kz-entry-private.h"
 #include "kz-store-private.h"
 
@@ -255,10 +256,12 @@ test_migrate_empty (void)
   g_assert_cmpint (raw_query_int (path, "PRAGMA user_version"), ==, n_steps);
   g_assert_cmpint (raw_query_int (path, "PRAGMA application_id"), ==, KZ_STORE_APPLICATION_ID);
   g_assert_cmpint (raw_query_int (path,
-                                  "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN "
-                                  "('entries', 'titles', 'titles_fts', 'relations', 'external_ids', 'fetch_meta', "
-                                  "'franchises', 'franchise_nodes', 'franchise_edges', "
-                                  "'titles_fts_insert', 'titles_fts_delete', 'titles_fts_update')"), ==, 12);
+                                  "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                                  "('entries', 'titles', 'titles_fts', 'titles_head_fts', 'relations', "
+                                  "'external_ids', 'fetch_meta', 'ratings', "
+                                  "'franchises', 'franchise_nodes', 'franchise_edges')"), ==, 11);
+  /* the store keeps the search indexes in step itself */
+  g_assert_cmpint (raw_query_int (path, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"), ==, 0);
   g_assert_cmpint (raw_query_int (path, "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), ==, 1);
 
   upsert (store, 1000, make_full (1, "Mushishi", NULL, NULL), NULL);
@@ -672,8 +675,8 @@ test_batch_read (Fixture       *f,
   before = _kz_store_get_n_queries (f->store);
   entries = kz_store_get_entries (f->store, (const gint64 *)(gpointer)wanted->data, wanted->len, &error);
   g_assert_no_error (error);
-  /* entries, titles, relations: one statement each, whatever the count */
-  g_assert_cmpuint (_kz_store_get_n_queries (f->store) - before, ==, 3);
+  /* entries (titles included), relations: one statement each, whatever the count */
+  g_assert_cmpuint (_kz_store_get_n_queries (f->store) - before, ==, 2);
 
   g_assert_cmpuint (entries->len, ==, expected->len);
   g_assert_cmpuint (entries->len, ==, 45);
@@ -697,7 +700,7 @@ test_batch_read (Fixture       *f,
   before = _kz_store_get_n_queries (f->store);
   entries = kz_store_get_entries (f->store, &one, 1, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (_kz_store_get_n_queries (f->store) - before, ==, 3);
+  g_assert_cmpuint (_kz_store_get_n_queries (f->store) - before, ==, 2);
   g_assert_cmpuint (entries->len, ==, 1);
 
   g_clear_pointer (&entries, g_ptr_array_unref);
@@ -858,7 +861,7 @@ test_franchise_snapshot (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (loaded);
   /* snapshot, nodes, edges, then one batch read of the entries */
-  g_assert_cmpuint (_kz_store_get_n_queries (f->store) - before, ==, 3 + 3);
+  g_assert_cmpuint (_kz_store_get_n_queries (f->store) - before, ==, 3 + 2);
 
   g_assert_cmpint (saved_at, ==, 123456789);
   g_assert_cmpint (kz_franchise_graph_get_root_id (loaded), ==, 1);
@@ -1155,6 +1158,403 @@ test_transaction_rollback (Fixture       *f,
   assert_search (f->store, "good", 0, "9");
 }
 
+
+static void
+assert_search_ids (KzStore    *store,
+                   const char *text,
+                   guint       limit,
+                   const char *expected_ids)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = kz_store_search_ids (store, text, limit, &error);
+  GString *out = g_string_new (NULL);
+  g_autofree char *joined = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ids);
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (out, "%s%" G_GINT64_FORMAT, i ? "," : "", g_array_index (ids, gint64, i));
+  joined = g_string_free (out, FALSE);
+  g_assert_cmpstr (joined, ==, expected_ids);
+
+  /* the full search finds the same, in the same order */
+  assert_search (store, text, limit, expected_ids);
+}
+
+static KzEntry *
+make_scored (gint64      id,
+             const char *romaji,
+             const char *english,
+             int         score)
+{
+  KzEntry *entry = make_full (id, romaji, english, NULL);
+
+  entry->average_score = score;
+  return entry;
+}
+
+static void
+test_search_ranking (Fixture       *f,
+                     gconstpointer  data)
+{
+  KzEntry *source = make_full (900, "Unrelated Source", NULL, NULL);
+
+  /* a stub that starts with the text, reached through a relation */
+  add_relation (source, KZ_RELATION_OTHER, NULL, make_stub (442, "Naruto Movie"));
+  upsert (f->store, 1, source,
+          make_scored (97938, "Boruto: Naruto Next Generations", NULL, 60),
+          make_scored (1735, "Naruto: Shippuuden", NULL, 80),
+          make_scored (20, "Naruto", NULL, 79),
+          make_scored (150, "Road of Naruto", NULL, 90),
+          make_scored (11, "Kanon", NULL, 80),
+          make_scored (10, "Kanon", NULL, 70),
+          make_scored (12, "Kanon", NULL, 70),
+          make_scored (30, "Ao no Exorcist: Kyoto Fujouou-hen", NULL, 10),
+          make_scored (31, "Blue Ao", NULL, 95),
+          make_scored (40, "Shingeki no Kyojin", "Attack on Titan", 84),
+          NULL);
+
+  /* full entries whose title starts with the text, shortest first;
+   * then those with a word that starts with it; the stub last */
+  assert_search_ids (f->store, "naru", 0, "20,1735,150,97938,442");
+  assert_search_ids (f->store, "NARUTO", 0, "20,1735,150,97938,442");
+  assert_search_ids (f->store, "naruto shipp", 0, "1735");
+  assert_search_ids (f->store, "naruto: ship", 0, "1735");
+  /* the limit keeps the best */
+  assert_search_ids (f->store, "naru", 2, "20,1735");
+  assert_search_ids (f->store, "naru", 3, "20,1735,150");
+
+  /* same length: the better score, then the lower id */
+  assert_search_ids (f->store, "kanon", 0, "11,10,12");
+
+  /* starting with the text beats a shorter, better scored title that
+   * only contains it */
+  assert_search_ids (f->store, "ao", 0, "30,31");
+
+  /* any title counts, English included */
+  assert_search_ids (f->store, "attack on", 0, "40");
+  assert_search_ids (f->store, "titan", 0, "40");
+
+  /* once stored in full, the stub ranks among the full entries, by its
+   * length */
+  upsert (f->store, 2, make_scored (442, "Naruto Movie", NULL, 50), NULL);
+  assert_search_ids (f->store, "naru", 0, "20,442,1735,150,97938");
+
+  /* a renamed entry ranks by its new title */
+  upsert (f->store, 3, make_scored (1735, "Shippuuden: Naruto, the Long Version", NULL, 80), NULL);
+  assert_search_ids (f->store, "naru", 0, "20,442,150,97938,1735");
+  assert_search_ids (f->store, "shippu", 0, "1735");
+
+  assert_search_ids (f->store, "", 0, "");
+  assert_search_ids (f->store, "!?", 0, "");
+  assert_search_ids (f->store, "zzz", 0, "");
+
+  /* both indexes hold one row per title, and are sound */
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM titles_fts"), ==,
+                   raw_query_int (f->path, "SELECT count(*) FROM titles"));
+  g_assert_cmpint (raw_query_int (f->path, "SELECT count(*) FROM titles_head_fts"), ==,
+                   raw_query_int (f->path, "SELECT count(*) FROM titles"));
+  raw_exec (f->path, "INSERT INTO titles_fts (titles_fts, rank) VALUES ('integrity-check', 1)");
+  raw_exec (f->path, "INSERT INTO titles_head_fts (titles_head_fts, rank) VALUES ('integrity-check', 1)");
+}
+
+static void
+test_search_key (void)
+{
+  gint64 full_short = _kz_store_search_key (TRUE, 50, "Kanon", 10, KZ_STORE_SLOT_ROMAJI);
+  gint64 full_long = _kz_store_search_key (TRUE, 50, "Kanon 2006", 10, KZ_STORE_SLOT_ROMAJI);
+  gint64 stub_short = _kz_store_search_key (FALSE, 0, "K", 1, KZ_STORE_SLOT_ROMAJI);
+  gint64 scored = _kz_store_search_key (TRUE, 90, "Kanon", 99, KZ_STORE_SLOT_ROMAJI);
+  gint64 synonym = _kz_store_search_key (TRUE, 50, "Kanon", 10, KZ_STORE_SLOT_SYNONYM + 7);
+  g_autofree char *head = _kz_store_search_head ("Re:Zero − Starting Life (2016)");
+  g_autofree char *cjk = _kz_store_search_head ("進撃の巨人 Season 2");
+
+  g_assert_cmpint (full_short, >, 0);
+  g_assert_cmpint (full_short, <, full_long);
+  g_assert_cmpint (full_long, <, stub_short);
+  g_assert_cmpint (scored, <, full_short);
+  g_assert_cmpint (synonym, >, full_short);
+  g_assert_cmpint (synonym - full_short, ==, KZ_STORE_SLOT_SYNONYM + 7);
+  /* the entry id comes back out of the key */
+  g_assert_cmpint ((full_short >> 12) & G_GINT64_CONSTANT (0x7ffffffff), ==, 10);
+  g_assert_cmpint ((stub_short >> 12) & G_GINT64_CONSTANT (0x7ffffffff), ==, 1);
+  /* lengths count characters, as SQLite does, and stop at 255 */
+  g_assert_cmpint (_kz_store_search_key (TRUE, 0, "進撃", 1, 0), ==,
+                   _kz_store_search_key (TRUE, 0, "ab", 1, 0));
+  {
+    g_autofree char *long_a = g_strnfill (300, 'a');
+    g_autofree char *long_b = g_strnfill (400, 'b');
+
+    g_assert_cmpint (_kz_store_search_key (TRUE, 0, long_a, 1, 0), ==,
+                     _kz_store_search_key (TRUE, 0, long_b, 1, 0));
+  }
+
+  g_assert_cmpstr (head, ==, "ReZeroStartingLife2016");
+  g_assert_cmpstr (cjk, ==, "進撃の巨人Season2");
+}
+
+static void
+test_string_lists (Fixture       *f,
+                   gconstpointer  data)
+{
+  static const char * const odd[] = {
+    "plain", "with \"quotes\"", "back\\slash", "tab\tand\nnewline", "control \x01 char",
+    "é and 進撃", "emoji 😀", "", "trailing \\", NULL,
+  };
+  KzEntry *entry = make_full (5, "Lists", NULL, NULL);
+  g_autoptr(KzEntry) read = NULL;
+  const char * const *genres;
+  const char * const *synonyms;
+  g_auto(GStrv) parsed = NULL;
+  g_autofree char *json = NULL;
+
+  entry->genres = g_strdupv ((char **)odd);
+  entry->synonyms = g_strdupv ((char **)odd);
+  upsert (f->store, 1, entry, NULL);
+
+  /* SQLite agrees the stored text is JSON */
+  g_assert_cmpint (raw_query_int (f->path, "SELECT json_valid (genres) AND json_valid (synonyms)"
+                                           " AND json_array_length (synonyms) = 9 FROM entries WHERE id = 5"), ==, 1);
+
+  read = get_entry (f->store, 5);
+  genres = kz_entry_get_genres (read);
+  synonyms = kz_entry_get_synonyms (read);
+  g_assert_cmpuint (g_strv_length ((char **)genres), ==, 9);
+  g_assert_cmpuint (g_strv_length ((char **)synonyms), ==, 9);
+  for (guint i = 0; odd[i] != NULL; i++)
+    {
+      g_assert_cmpstr (genres[i], ==, odd[i]);
+      g_assert_cmpstr (synonyms[i], ==, odd[i]);
+    }
+  /* every synonym is searchable, the empty one aside */
+  assert_search (f->store, "emoji", 0, "5");
+  assert_search (f->store, "newline", 0, "5");
+
+  /* what other writers may have stored: escapes, spacing, other values */
+  parsed = _kz_store_strv_from_json (" [ \"caf\\u00e9\" , \"\\ud83d\\ude00\", \"a\\/b\" ] ");
+  g_assert_cmpuint (g_strv_length (parsed), ==, 3);
+  g_assert_cmpstr (parsed[0], ==, "café");
+  g_assert_cmpstr (parsed[1], ==, "😀");
+  g_assert_cmpstr (parsed[2], ==, "a/b");
+  g_clear_pointer (&parsed, g_strfreev);
+
+  parsed = _kz_store_strv_from_json ("[1, \"kept\", null, {\"a\": 1}, \"also kept\"]");
+  g_assert_cmpuint (g_strv_length (parsed), ==, 2);
+  g_assert_cmpstr (parsed[0], ==, "kept");
+  g_assert_cmpstr (parsed[1], ==, "also kept");
+  g_clear_pointer (&parsed, g_strfreev);
+
+  parsed = _kz_store_strv_from_json ("[]");
+  g_assert_nonnull (parsed);
+  g_assert_cmpuint (g_strv_length (parsed), ==, 0);
+  g_clear_pointer (&parsed, g_strfreev);
+
+  g_assert_null (_kz_store_strv_from_json (NULL));
+  g_assert_null (_kz_store_strv_from_json ("not json"));
+  g_assert_null (_kz_store_strv_from_json ("{\"an\": \"object\"}"));
+  g_assert_null (_kz_store_strv_from_json ("[\"unterminated"));
+
+  json = _kz_store_strv_to_json ((char **)odd);
+  parsed = _kz_store_strv_from_json (json);
+  g_assert_true (g_strv_equal ((const char * const *)parsed, odd));
+  g_assert_null (_kz_store_strv_to_json (NULL));
+}
+
+/* The columns of entries in schema version 2. */
+#define V2_ENTRY_COLUMNS                                                \
+  "id, id_mal, detail, media_type, format, status, season, season_year, " \
+  "start_year, start_month, start_day, end_year, end_month, end_day, "  \
+  "episodes, duration, average_score, is_adult, age_rating, description, " \
+  "site_url, cover_extra_large, cover_large, cover_medium, cover_color, " \
+  "banner_url, genres"
+
+/* A library at schema version 2, as that version's own steps build it,
+ * holding what @seeded holds. */
+static void
+write_v2_library (const char *path,
+                  const char *seeded)
+{
+  const char * const *steps;
+  guint n_steps;
+  sqlite3 *db = NULL;
+  char *message = NULL;
+  g_autofree char *sql = NULL;
+
+  steps = _kz_store_get_migrations (&n_steps);
+  g_assert_cmpuint (n_steps, >=, 3);
+
+  sql = g_strdup_printf ("BEGIN;"
+                         "%s;%s;"
+                         "PRAGMA user_version = 2; PRAGMA application_id = %d;"
+                         "COMMIT;"
+                         "ATTACH '%s' AS seeded;"
+                         "BEGIN;"
+                         "INSERT INTO entries (" V2_ENTRY_COLUMNS ")"
+                         "  SELECT " V2_ENTRY_COLUMNS " FROM seeded.entries;"
+                         "INSERT INTO titles (id, entry_id, kind, position, text)"
+                         "  SELECT id, entry_id, kind, position, text FROM seeded.titles ORDER BY id;"
+                         "INSERT INTO relations SELECT * FROM seeded.relations;"
+                         "INSERT INTO external_ids SELECT * FROM seeded.external_ids;"
+                         "INSERT INTO fetch_meta SELECT * FROM seeded.fetch_meta;"
+                         "INSERT INTO ratings SELECT * FROM seeded.ratings;"
+                         "COMMIT;"
+                         "DETACH seeded;",
+                         steps[0], steps[1], KZ_STORE_APPLICATION_ID, seeded);
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  sqlite3_close (db);
+}
+
+static void
+assert_same_entry (KzEntry *a,
+                   KzEntry *b)
+{
+  const KzRelation *relations_a, *relations_b;
+  guint n_a, n_b;
+
+  g_assert_cmpint (kz_entry_get_id (a), ==, kz_entry_get_id (b));
+  g_assert_cmpint (kz_entry_get_detail (a), ==, kz_entry_get_detail (b));
+  g_assert_cmpstr (kz_entry_get_title_romaji (a), ==, kz_entry_get_title_romaji (b));
+  g_assert_cmpstr (kz_entry_get_title_english (a), ==, kz_entry_get_title_english (b));
+  g_assert_cmpstr (kz_entry_get_title_native (a), ==, kz_entry_get_title_native (b));
+  g_assert_true ((kz_entry_get_synonyms (a) == NULL) == (kz_entry_get_synonyms (b) == NULL));
+  if (kz_entry_get_synonyms (a) != NULL)
+    g_assert_true (g_strv_equal (kz_entry_get_synonyms (a), kz_entry_get_synonyms (b)));
+  g_assert_true ((kz_entry_get_genres (a) == NULL) == (kz_entry_get_genres (b) == NULL));
+  if (kz_entry_get_genres (a) != NULL)
+    g_assert_true (g_strv_equal (kz_entry_get_genres (a), kz_entry_get_genres (b)));
+  g_assert_cmpstr (kz_entry_get_description (a), ==, kz_entry_get_description (b));
+  g_assert_cmpint (kz_entry_get_average_score (a), ==, kz_entry_get_average_score (b));
+  g_assert_cmpint (kz_entry_get_updated_at (a), ==, kz_entry_get_updated_at (b));
+
+  relations_a = kz_entry_get_relations (a, &n_a);
+  relations_b = kz_entry_get_relations (b, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+  for (guint i = 0; i < n_a; i++)
+    {
+      g_assert_cmpint (relations_a[i].type, ==, relations_b[i].type);
+      g_assert_cmpint (kz_entry_get_id (relations_a[i].target), ==, kz_entry_get_id (relations_b[i].target));
+      g_assert_cmpstr (kz_entry_get_title_romaji (relations_a[i].target), ==,
+                       kz_entry_get_title_romaji (relations_b[i].target));
+      g_assert_cmpstr (kz_entry_get_title_english (relations_a[i].target), ==,
+                       kz_entry_get_title_english (relations_b[i].target));
+    }
+}
+
+static void
+test_migrate_from_v2 (void)
+{
+  g_autofree char *dir = make_temp_dir ();
+  g_autofree char *seeded_path = g_build_filename (dir, "seeded.db", NULL);
+  g_autofree char *old_path = g_build_filename (dir, "library.db", NULL);
+  g_autoptr(KzStore) seeded = NULL;
+  g_autoptr(KzStore) upgraded = NULL;
+  g_autoptr(GPtrArray) from_seeded = NULL;
+  g_autoptr(GPtrArray) from_upgraded = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  static const char * const queries[] = { "co", "detective", "ko", "shingeki no", "a", "the" };
+  KzStoreStats stats_seeded, stats_upgraded;
+  guint n_added = 0;
+  guint n_steps;
+  g_autofree char *attach = NULL;
+
+  _kz_store_get_migrations (&n_steps);
+
+  /* the bundled titles, saved by this version */
+  seeded = kz_store_open (seeded_path, &error);
+  g_assert_no_error (error);
+  g_assert_true (kz_bundled_seed_store (seeded, &n_added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_added, >, 100);
+  g_clear_object (&seeded);
+
+  /* the same data in a library the previous version wrote */
+  write_v2_library (old_path, seeded_path);
+  g_assert_cmpint (raw_query_int (old_path, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (raw_query_int (old_path, "SELECT count(*) FROM titles_fts WHERE titles_fts MATCH 'conan'"), >, 0);
+
+  upgraded = kz_store_open (old_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (kz_store_get_schema_version (upgraded), ==, (int)n_steps);
+  g_assert_cmpint (raw_query_int (old_path, "PRAGMA user_version"), ==, n_steps);
+  seeded = kz_store_open (seeded_path, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (kz_store_get_stats (seeded, 0, &stats_seeded, NULL));
+  g_assert_true (kz_store_get_stats (upgraded, 0, &stats_upgraded, NULL));
+  g_assert_cmpuint (stats_upgraded.n_entries, ==, stats_seeded.n_entries);
+  g_assert_cmpuint (stats_upgraded.n_full_entries, ==, stats_seeded.n_full_entries);
+  g_assert_cmpuint (stats_upgraded.n_relations, ==, stats_seeded.n_relations);
+
+  /* every entry reads back as this version wrote it */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (seeded_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id FROM entries ORDER BY id", -1, &stmt, NULL), ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        gint64 id = sqlite3_column_int64 (stmt, 0);
+
+        g_array_append_val (ids, id);
+      }
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+  g_assert_cmpuint (ids->len, ==, stats_seeded.n_entries);
+
+  from_seeded = kz_store_get_entries (seeded, (const gint64 *)(gpointer)ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  from_upgraded = kz_store_get_entries (upgraded, (const gint64 *)(gpointer)ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (from_upgraded->len, ==, ids->len);
+  for (guint i = 0; i < ids->len; i++)
+    assert_same_entry (g_ptr_array_index (from_seeded, i), g_ptr_array_index (from_upgraded, i));
+
+  /* search works, and ranks as in a library made by this version: the
+   * upgrade gave every title the key and head the code gives it */
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr(GArray) expected = kz_store_search_ids (seeded, queries[i], 20, NULL);
+      g_autoptr(GArray) found = kz_store_search_ids (upgraded, queries[i], 20, NULL);
+
+      g_assert_cmpuint (found->len, >, 0);
+      g_assert_cmpuint (found->len, ==, expected->len);
+      g_assert_cmpmem (found->data, found->len * sizeof (gint64), expected->data, expected->len * sizeof (gint64));
+    }
+  g_clear_object (&seeded);
+  g_clear_object (&upgraded);
+
+  attach = g_strdup_printf ("ATTACH '%s' AS seeded;", seeded_path);
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (old_path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, attach, NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                         "SELECT count(*), sum (a.search_key IS NOT b.search_key OR a.head IS NOT b.head)"
+                                         " FROM titles a JOIN seeded.titles b ON b.id = a.id",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, raw_query_int (seeded_path, "SELECT count(*) FROM titles"));
+    g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 0);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+
+  g_assert_cmpint (raw_query_int (old_path, "SELECT count(*) FROM titles_fts"), ==,
+                   raw_query_int (old_path, "SELECT count(*) FROM titles"));
+  raw_exec (old_path, "INSERT INTO titles_fts (titles_fts, rank) VALUES ('integrity-check', 1)");
+  raw_exec (old_path, "INSERT INTO titles_head_fts (titles_head_fts, rank) VALUES ('integrity-check', 1)");
+
+  remove_tree (dir);
+}
+
 #define N_THREADS 4
 #define N_BATCHES 25
 
@@ -1301,6 +1701,10 @@ main (int   argc,
   ADD_FIXTURE_TEST ("/kz/store/stub-never-downgrades", test_stub_never_downgrades);
   ADD_FIXTURE_TEST ("/kz/store/batch-read", test_batch_read);
   ADD_FIXTURE_TEST ("/kz/store/fts-search", test_fts_search);
+  ADD_FIXTURE_TEST ("/kz/store/search-ranking", test_search_ranking);
+  g_test_add_func ("/kz/store/search-key", test_search_key);
+  ADD_FIXTURE_TEST ("/kz/store/string-lists", test_string_lists);
+  g_test_add_func ("/kz/store/migrate-from-v2", test_migrate_from_v2);
   ADD_FIXTURE_TEST ("/kz/store/list-entries", test_list_entries);
   ADD_FIXTURE_TEST ("/kz/store/franchise-snapshot", test_franchise_snapshot);
   ADD_FIXTURE_TEST ("/kz/store/stats", test_stats);

@@ -1,7 +1,10 @@
 /* kz-store-entries.c: reading entries back
  *
  * Batch reads cost a fixed number of statements whatever the number of
- * ids: each takes a JSON array of ids as its one parameter.
+ * ids: each takes a JSON array of ids as its one parameter. An entry's
+ * row holds its titles and synonyms, so that an entry, or a relation's
+ * target, is one row: reading 50 entries is two statements, one row
+ * per entry and one per relation.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -56,21 +59,13 @@ static const char select_entries_sql[] =
   " FROM entries LEFT JOIN ratings r ON r.entry_id = entries.id AND r.mal_id = entries.id_mal"
   " WHERE id IN (SELECT value FROM json_each (?1))";
 
-static const char select_titles_sql[] =
-  "SELECT entry_id, kind, text FROM titles"
-  " WHERE entry_id IN (SELECT value FROM json_each (?1))"
-  " ORDER BY entry_id, kind, position";
-
 static const char select_relations_sql[] =
   "SELECT r.source_id, r.type, r.raw_type, t.id, t.id_mal, t.media_type,"
   " t.format, t.status, t.season_year, t.start_year, t.start_month,"
   " t.start_day, t.episodes, t.is_adult, t.cover_medium, t.cover_color,"
-  " ro.text, en.text, na.text, mal.rating"
+  " t.title_romaji, t.title_english, t.title_native, mal.rating"
   " FROM relations r JOIN entries t ON t.id = r.target_id"
   " LEFT JOIN ratings mal ON mal.entry_id = t.id AND mal.mal_id = t.id_mal"
-  " LEFT JOIN titles ro ON ro.entry_id = t.id AND ro.kind = 'romaji' AND ro.position = 0"
-  " LEFT JOIN titles en ON en.entry_id = t.id AND en.kind = 'english' AND en.position = 0"
-  " LEFT JOIN titles na ON na.entry_id = t.id AND na.kind = 'native' AND na.position = 0"
   " WHERE r.source_id IN (SELECT value FROM json_each (?1))"
   " ORDER BY r.source_id, r.position";
 
@@ -91,10 +86,8 @@ static const char list_stale_sql[] =
   " LIMIT ?4";
 
 static const char list_sql[] =
-  "SELECT e.id FROM entries e"
-  " LEFT JOIN titles t ON t.entry_id = e.id AND t.kind = 'romaji' AND t.position = 0"
-  " WHERE e.detail = 1"
-  " ORDER BY t.text IS NULL, t.text COLLATE NOCASE, e.id"
+  "SELECT id FROM entries WHERE detail = 1"
+  " ORDER BY title_romaji IS NULL, title_romaji COLLATE NOCASE, id"
   " LIMIT ?2 OFFSET ?1";
 
 /* Values */
@@ -114,31 +107,190 @@ ids_to_json (const gint64 *ids,
 }
 
 
-static char **
-strv_from_json (const char *json)
+/* Lists of strings (genres, synonyms) are stored as JSON arrays. Every
+ * read of an entry decodes them, so the common case is parsed here
+ * without building a document; anything unusual goes to json-glib. */
+
+static int
+hex_value (char c)
 {
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GPtrArray) strings = NULL;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+static gboolean
+read_hex4 (const char **p,
+           gunichar    *value)
+{
+  *value = 0;
+  for (guint i = 0; i < 4; i++)
+    {
+      int digit = hex_value ((*p)[i]);
+
+      if (digit < 0)
+        return FALSE;
+      *value = (*value << 4) | (gunichar)digit;
+    }
+  *p += 4;
+
+  return TRUE;
+}
+
+/* One string from its opening quote; NULL when it is not one this
+ * parser is sure about. */
+static char *
+parse_json_string (const char **p)
+{
+  GString *out = g_string_new (NULL);
+  const char *q = *p + 1;
+
+  for (;;)
+    {
+      guchar c = (guchar)*q;
+
+      if (c == '"')
+        break;
+      if (c == '\0' || c < 0x20)
+        goto fail;
+
+      if (c != '\\')
+        {
+          g_string_append_c (out, (char)c);
+          q++;
+          continue;
+        }
+
+      q++;
+      switch (*q++)
+        {
+        case '"': g_string_append_c (out, '"'); break;
+        case '\\': g_string_append_c (out, '\\'); break;
+        case '/': g_string_append_c (out, '/'); break;
+        case 'b': g_string_append_c (out, '\b'); break;
+        case 'f': g_string_append_c (out, '\f'); break;
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 'u':
+          {
+            gunichar u, low;
+
+            if (!read_hex4 (&q, &u))
+              goto fail;
+            if (u >= 0xd800 && u < 0xdc00)
+              {
+                if (q[0] != '\\' || q[1] != 'u')
+                  goto fail;
+                q += 2;
+                if (!read_hex4 (&q, &low) || low < 0xdc00 || low >= 0xe000)
+                  goto fail;
+                u = 0x10000 + ((u - 0xd800) << 10) + (low - 0xdc00);
+              }
+            else if (u >= 0xdc00 && u < 0xe000)
+              goto fail;
+            if (u == 0)
+              goto fail;
+            g_string_append_unichar (out, u);
+          }
+          break;
+        default:
+          goto fail;
+        }
+    }
+
+  *p = q + 1;
+  return g_string_free (out, FALSE);
+
+fail:
+  g_string_free (out, TRUE);
+  return NULL;
+}
+
+static const char *
+skip_space (const char *p)
+{
+  while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+    p++;
+  return p;
+}
+
+static gboolean
+parse_strv_fast (const char *json,
+                 GPtrArray  *strings)
+{
+  const char *p = skip_space (json);
+
+  if (*p++ != '[')
+    return FALSE;
+
+  p = skip_space (p);
+  if (*p == ']')
+    return *skip_space (p + 1) == '\0';
+
+  for (;;)
+    {
+      char *str;
+
+      if (*p != '"' || !(str = parse_json_string (&p)))
+        return FALSE;
+      g_ptr_array_add (strings, str);
+
+      p = skip_space (p);
+      if (*p == ']')
+        return *skip_space (p + 1) == '\0';
+      if (*p++ != ',')
+        return FALSE;
+      p = skip_space (p);
+    }
+}
+
+static gboolean
+parse_strv_slow (const char *json,
+                 GPtrArray  *strings)
+{
+  g_autoptr(JsonNode) root = json_from_string (json, NULL);
   JsonArray *array;
+
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
+    return FALSE;
+
+  array = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_ptr_array_add (strings, g_strdup (json_node_get_string (node)));
+    }
+
+  return TRUE;
+}
+
+/* The strings of a JSON array, other elements skipped; NULL for NULL
+ * or anything but an array. */
+char **
+_kz_store_strv_from_json (const char *json)
+{
+  g_autoptr(GPtrArray) strings = NULL;
 
   if (json == NULL)
     return NULL;
 
-  root = json_from_string (json, NULL);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    return NULL;
-
-  array = json_node_get_array (root);
-  strings = g_ptr_array_new ();
-  for (guint i = 0; i < json_array_get_length (array); i++)
+  strings = g_ptr_array_new_with_free_func (g_free);
+  if (!parse_strv_fast (json, strings))
     {
-      const char *str = json_array_get_string_element (array, i);
-
-      if (str != NULL)
-        g_ptr_array_add (strings, g_strdup (str));
+      g_ptr_array_set_size (strings, 0);
+      if (!parse_strv_slow (json, strings))
+        return NULL;
     }
-  g_ptr_array_add (strings, NULL);
 
+  g_ptr_array_set_free_func (strings, NULL);
+  g_ptr_array_add (strings, NULL);
   return (char **)g_ptr_array_free (g_steal_pointer (&strings), FALSE);
 }
 
@@ -189,7 +341,11 @@ entry_from_row (sqlite3_stmt *stmt)
   entry->cover_medium = _kz_store_column_dup_text (stmt, KZ_STORE_COL_COVER_MEDIUM);
   entry->cover_color = _kz_store_column_dup_text (stmt, KZ_STORE_COL_COVER_COLOR);
   entry->banner_url = _kz_store_column_dup_text (stmt, KZ_STORE_COL_BANNER_URL);
-  entry->genres = strv_from_json (_kz_store_column_text (stmt, KZ_STORE_COL_GENRES));
+  entry->genres = _kz_store_strv_from_json (_kz_store_column_text (stmt, KZ_STORE_COL_GENRES));
+  entry->title_romaji = _kz_store_column_dup_text (stmt, KZ_STORE_COL_TITLE_ROMAJI);
+  entry->title_english = _kz_store_column_dup_text (stmt, KZ_STORE_COL_TITLE_ENGLISH);
+  entry->title_native = _kz_store_column_dup_text (stmt, KZ_STORE_COL_TITLE_NATIVE);
+  entry->synonyms = _kz_store_strv_from_json (_kz_store_column_text (stmt, KZ_STORE_COL_SYNONYMS));
 
   return entry;
 }
@@ -249,76 +405,6 @@ read_entry_rows (KzStore     *self,
   return _kz_store_check_done (self, rc, error);
 }
 
-static void
-flush_synonyms (KzEntry    *entry,
-                GPtrArray **synonyms)
-{
-  if (entry == NULL || *synonyms == NULL)
-    return;
-
-  g_ptr_array_add (*synonyms, NULL);
-  g_strfreev (entry->synonyms);
-  entry->synonyms = (char **)g_ptr_array_free (g_steal_pointer (synonyms), FALSE);
-}
-
-static gboolean
-read_titles (KzStore     *self,
-             const char  *ids_json,
-             GHashTable  *by_id,
-             GError     **error)
-{
-  g_autoptr(KzStoreStmt) stmt = _kz_store_stmt (self, select_titles_sql, error);
-  g_autoptr(GPtrArray) synonyms = NULL;
-  KzEntry *current = NULL;
-  int rc;
-
-  if (stmt == NULL)
-    return FALSE;
-  _kz_store_bind_text (stmt, 1, ids_json);
-
-  /* rows come grouped by entry, synonyms in their order */
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      const char *kind = _kz_store_column_text (stmt, 1);
-      KzEntry *entry = g_hash_table_lookup (by_id, &id);
-      char **slot = NULL;
-
-      if (entry != current)
-        {
-          flush_synonyms (current, &synonyms);
-          current = entry;
-        }
-      if (entry == NULL || kind == NULL)
-        continue;
-
-      if (g_str_equal (kind, KZ_STORE_TITLE_SYNONYM))
-        {
-          if (synonyms == NULL)
-            synonyms = g_ptr_array_new_with_free_func (g_free);
-          g_ptr_array_add (synonyms, _kz_store_column_dup_text (stmt, 2));
-          continue;
-        }
-
-      if (g_str_equal (kind, KZ_STORE_TITLE_ROMAJI))
-        slot = &entry->title_romaji;
-      else if (g_str_equal (kind, KZ_STORE_TITLE_ENGLISH))
-        slot = &entry->title_english;
-      else if (g_str_equal (kind, KZ_STORE_TITLE_NATIVE))
-        slot = &entry->title_native;
-
-      if (slot != NULL)
-        {
-          g_free (*slot);
-          *slot = _kz_store_column_dup_text (stmt, 2);
-        }
-    }
-
-  flush_synonyms (current, &synonyms);
-
-  return _kz_store_check_done (self, rc, error);
-}
-
 static gboolean
 read_relations (KzStore     *self,
                 const char  *ids_json,
@@ -361,8 +447,8 @@ read_relations (KzStore     *self,
   return _kz_store_check_done (self, rc, error);
 }
 
-/* Three statements whatever the number of ids: entries, their titles,
- * their relations with the targets' stubs. */
+/* Two statements whatever the number of ids: the entries, then their
+ * relations with the targets' stubs. */
 GPtrArray *
 _kz_store_get_entries_locked (KzStore       *self,
                               const gint64  *ids,
@@ -383,8 +469,7 @@ _kz_store_get_entries_locked (KzStore       *self,
     return NULL;
 
   if (g_hash_table_size (by_id) > 0 &&
-      (!read_titles (self, ids_json, by_id, error) ||
-       !read_relations (self, ids_json, by_id, error)))
+      !read_relations (self, ids_json, by_id, error))
     return NULL;
 
   for (guint i = 0; i < n_ids; i++)

@@ -156,9 +156,87 @@ static const char schema_v2[] =
   "  SELECT id, id_mal, age_rating FROM entries"
   "  WHERE age_rating IS NOT NULL AND id_mal > 0;";
 
+/* Version 3: reads and searches that stay fast at 50,000 titles.
+ *
+ * An entry's row carries its three titles and its synonyms (a JSON
+ * array), so that reading an entry, or a relation's target, takes one
+ * row and no title lookups; the titles table stays the source of the
+ * search indexes.
+ *
+ * Each title gets a search key, the rowid of both search indexes: from
+ * the high bits down, stub (1) or stored in full (0), the title's
+ * length in characters (at most 255), 100 minus the entry's score, the
+ * entry id (35 bits) and the title's slot (romaji 0, english 1, native
+ * 2, synonym 3 + position). Walking an index in rowid order therefore
+ * meets full entries first, shorter (closer) titles first, better
+ * scored ones first, and yields the entry id without a lookup, so a
+ * search stops after the first matches it needs instead of scoring
+ * every one. kz-store-upsert.c computes the same key for new titles.
+ *
+ * titles_fts indexes every word of a title; titles_head_fts indexes the
+ * whole title as one word (its letters and digits run together, from
+ * kz_search_head(), which the store registers before upgrading), so
+ * that "titles starting with the text" is a prefix query of its own.
+ * Both are contentless, kept in step by the store rather than by
+ * triggers: FTS5 writes its pending changes out at every statement
+ * savepoint, which made each title written a segment of its own. The
+ * store queues the changes of a transaction and applies them just
+ * before it commits, taking the exact values to delete from titles'
+ * own columns. */
+static const char schema_v3[] =
+  "ALTER TABLE entries ADD COLUMN title_romaji TEXT;"
+  "ALTER TABLE entries ADD COLUMN title_english TEXT;"
+  "ALTER TABLE entries ADD COLUMN title_native TEXT;"
+  "ALTER TABLE entries ADD COLUMN synonyms TEXT;"
+  "UPDATE entries SET"
+  "  title_romaji = (SELECT text FROM titles t"
+  "                  WHERE t.entry_id = entries.id AND t.kind = 'romaji' AND t.position = 0),"
+  "  title_english = (SELECT text FROM titles t"
+  "                   WHERE t.entry_id = entries.id AND t.kind = 'english' AND t.position = 0),"
+  "  title_native = (SELECT text FROM titles t"
+  "                  WHERE t.entry_id = entries.id AND t.kind = 'native' AND t.position = 0),"
+  "  synonyms = (SELECT CASE WHEN count (*) > 0 THEN json_group_array (text) END FROM"
+  "              (SELECT text FROM titles t"
+  "               WHERE t.entry_id = entries.id AND t.kind = 'synonym' ORDER BY t.position));"
+
+  "DROP TRIGGER titles_fts_insert;"
+  "DROP TRIGGER titles_fts_delete;"
+  "DROP TRIGGER titles_fts_update;"
+  "DROP TABLE titles_fts;"
+
+  /* the key's slot has 12 bits; no real entry comes near that many
+   * synonyms, and the entry's row keeps them all */
+  "DELETE FROM titles WHERE kind = 'synonym' AND position >= 4093;"
+  "ALTER TABLE titles ADD COLUMN search_key INTEGER;"
+  "ALTER TABLE titles ADD COLUMN head TEXT;"
+  "UPDATE titles SET"
+  "  search_key = (SELECT ((1 - e.detail) << 62)"
+  "                       | (min (length (titles.text), 255) << 54)"
+  "                       | ((100 - max (0, min (e.average_score, 100))) << 47)"
+  "                       | ((titles.entry_id & 34359738367) << 12)"
+  "                       | CASE titles.kind WHEN 'romaji' THEN 0 WHEN 'english' THEN 1"
+  "                                          WHEN 'native' THEN 2 ELSE 3 + titles.position END"
+  "                FROM entries e WHERE e.id = titles.entry_id),"
+  "  head = kz_search_head (text);"
+  "CREATE UNIQUE INDEX titles_by_search_key ON titles (search_key);"
+  /* lists sort on the entry's own romaji title now */
+  "DROP INDEX titles_by_kind;"
+
+  "CREATE VIRTUAL TABLE titles_fts USING fts5 ("
+  "  text, content = '', prefix = '2 3 4',"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "CREATE VIRTUAL TABLE titles_head_fts USING fts5 ("
+  "  head, content = '', prefix = '2 3 4',"
+  "  tokenize = 'unicode61 remove_diacritics 2'"
+  ");"
+  "INSERT INTO titles_fts (rowid, text) SELECT search_key, text FROM titles;"
+  "INSERT INTO titles_head_fts (rowid, head) SELECT search_key, head FROM titles;";
+
 static const char * const migrations[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 const char * const *

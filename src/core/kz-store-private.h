@@ -31,6 +31,9 @@ struct _KzStore
   GHashTable    *stmts;
   guint64        n_queries;
   int            schema_version;
+  /* changes to the search indexes, applied when the transaction
+   * commits (see schema version 3) */
+  GArray        *pending_search;
 };
 
 /* Title kinds in the titles table; one row per language, synonyms in
@@ -70,6 +73,10 @@ enum {
   KZ_STORE_COL_COVER_COLOR,
   KZ_STORE_COL_BANNER_URL,
   KZ_STORE_COL_GENRES,
+  KZ_STORE_COL_TITLE_ROMAJI,
+  KZ_STORE_COL_TITLE_ENGLISH,
+  KZ_STORE_COL_TITLE_NATIVE,
+  KZ_STORE_COL_SYNONYMS,
   KZ_STORE_COL_UPDATED_AT,  /* read only, from fetch_meta */
 };
 
@@ -78,7 +85,7 @@ enum {
   "start_year, start_month, start_day, end_year, end_month, end_day, "  \
   "episodes, duration, average_score, is_adult, age_rating, description, " \
   "site_url, cover_extra_large, cover_large, cover_medium, cover_color, " \
-  "banner_url, genres"
+  "banner_url, genres, title_romaji, title_english, title_native, synonyms"
 
 /* A cached statement on loan: reset and unbound when it goes out of
  * scope, ready for the next call. */
@@ -124,7 +131,33 @@ _kz_store_column_dup_text (sqlite3_stmt *stmt,
  * steps is the newest version this build knows. */
 const char * const *_kz_store_get_migrations    (guint   *n_migrations);
 
+/* kz-store-search.c */
+
+/* A title's slot in its search key: romaji, english, native, then the
+ * synonyms in their order; synonyms past the last slot are not indexed. */
+#define KZ_STORE_SLOT_ROMAJI      0
+#define KZ_STORE_SLOT_ENGLISH     1
+#define KZ_STORE_SLOT_NATIVE      2
+#define KZ_STORE_SLOT_SYNONYM     3
+#define KZ_STORE_SLOT_MAX         4095
+
+/* See schema version 3 in kz-store-migrations.c. */
+gint64              _kz_store_search_key        (gboolean       full,
+                                                 int            average_score,
+                                                 const char    *text,
+                                                 gint64         entry_id,
+                                                 guint          slot);
+char               *_kz_store_search_head       (const char    *text);
+
 /* kz-store.c */
+
+/* Queues a title's row in the search indexes, added or removed, for
+ * the commit of the current write transaction. */
+void                _kz_store_queue_search      (KzStore       *self,
+                                                 gboolean       add,
+                                                 gint64         search_key,
+                                                 const char    *text,
+                                                 const char    *head);
 
 /* Data statements run so far (transaction control not counted): lets
  * tests check how many queries a call costs. */
@@ -159,8 +192,13 @@ GPtrArray          *_kz_store_end_read          (KzStore       *self,
 gboolean            _kz_store_upsert_stub       (KzStore       *self,
                                                  KzEntry       *entry,
                                                  GError       **error);
+char               *_kz_store_strv_to_json      (char         **strv);
 
 /* kz-store-entries.c */
+
+/* The strings of a JSON array, other elements skipped; NULL for NULL
+ * or anything but an array. */
+char              **_kz_store_strv_from_json    (const char    *json);
 
 GPtrArray          *_kz_store_get_entries_locked (KzStore      *self,
                                                   const gint64 *ids,

@@ -14,7 +14,6 @@
 #include "kz-store.h"
 
 #include <glib/gi18n-lib.h>
-#include <json-glib/json-glib.h>
 
 #include "kz-entry-private.h"
 #include "kz-store-private.h"
@@ -27,7 +26,7 @@
 static const char upsert_full_sql[] =
   "INSERT INTO entries (" KZ_STORE_ENTRY_COLUMNS ") VALUES ("
   " ?1, ?2, 1, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-  " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)"
+  " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)"
   " ON CONFLICT (id) DO UPDATE SET"
   " id_mal = excluded.id_mal, detail = 1, media_type = excluded.media_type,"
   " format = excluded.format, status = excluded.status, season = excluded.season,"
@@ -41,28 +40,41 @@ static const char upsert_full_sql[] =
   " cover_extra_large = excluded.cover_extra_large,"
   " cover_large = excluded.cover_large, cover_medium = excluded.cover_medium,"
   " cover_color = excluded.cover_color, banner_url = excluded.banner_url,"
-  " genres = excluded.genres";
+  " genres = excluded.genres, title_romaji = excluded.title_romaji,"
+  " title_english = excluded.title_english, title_native = excluded.title_native,"
+  " synonyms = excluded.synonyms";
+
+/* What the library holds of a relation's target before a stub is saved
+ * over it. */
+static const char select_stub_state_sql[] =
+  "SELECT detail, title_romaji, title_english, title_native FROM entries WHERE id = ?1";
 
 /* A stub only ever fills or refreshes a stub row: never a full one. */
 static const char upsert_stub_sql[] =
   "INSERT INTO entries (id, id_mal, detail, media_type, format, status,"
   " season_year, start_year, start_month, start_day, episodes, is_adult,"
-  " cover_medium, cover_color) VALUES ("
-  " ?1, ?2, 0, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?15, ?18, ?24, ?25)"
+  " cover_medium, cover_color, title_romaji, title_english, title_native) VALUES ("
+  " ?1, ?2, 0, ?4, ?5, ?6, ?8, ?9, ?10, ?11, ?15, ?18, ?24, ?25, ?28, ?29, ?30)"
   " ON CONFLICT (id) DO UPDATE SET"
   " id_mal = excluded.id_mal, media_type = excluded.media_type,"
   " format = excluded.format, status = excluded.status,"
   " season_year = excluded.season_year, start_year = excluded.start_year,"
   " start_month = excluded.start_month, start_day = excluded.start_day,"
   " episodes = excluded.episodes, is_adult = excluded.is_adult,"
-  " cover_medium = excluded.cover_medium, cover_color = excluded.cover_color"
+  " cover_medium = excluded.cover_medium, cover_color = excluded.cover_color,"
+  " title_romaji = excluded.title_romaji, title_english = excluded.title_english,"
+  " title_native = excluded.title_native"
   " WHERE entries.detail = 0";
+
+static const char select_title_keys_sql[] =
+  "SELECT search_key, text, head FROM titles WHERE entry_id = ?1";
 
 static const char delete_titles_sql[] =
   "DELETE FROM titles WHERE entry_id = ?1";
 
 static const char insert_title_sql[] =
-  "INSERT INTO titles (entry_id, kind, position, text) VALUES (?1, ?2, ?3, ?4)";
+  "INSERT INTO titles (entry_id, kind, position, text, search_key, head)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 
 static const char delete_relations_sql[] =
   "DELETE FROM relations WHERE source_id = ?1";
@@ -96,23 +108,41 @@ bind_text_copy (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, param);
 }
 
-static char *
-strv_to_json (char **strv)
+/* Lists of strings (genres, synonyms) are stored as JSON arrays; see
+ * _kz_store_strv_from_json() for reading them back. */
+char *
+_kz_store_strv_to_json (char **strv)
 {
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) root = NULL;
+  GString *json;
 
   if (strv == NULL)
     return NULL;
 
-  builder = json_builder_new ();
-  json_builder_begin_array (builder);
+  json = g_string_new ("[");
   for (guint i = 0; strv[i] != NULL; i++)
-    json_builder_add_string_value (builder, strv[i]);
-  json_builder_end_array (builder);
-  root = json_builder_get_root (builder);
+    {
+      if (i > 0)
+        g_string_append_c (json, ',');
+      g_string_append_c (json, '"');
+      for (const char *p = strv[i]; *p != '\0'; p++)
+        {
+          guchar c = (guchar)*p;
 
-  return json_to_string (root, FALSE);
+          if (c == '"' || c == '\\')
+            {
+              g_string_append_c (json, '\\');
+              g_string_append_c (json, (char)c);
+            }
+          else if (c < 0x20)
+            g_string_append_printf (json, "\\u%04x", c);
+          else
+            g_string_append_c (json, (char)c);
+        }
+      g_string_append_c (json, '"');
+    }
+  g_string_append_c (json, ']');
+
+  return g_string_free (json, FALSE);
 }
 
 static const char *
@@ -146,13 +176,17 @@ bind_stub_fields (sqlite3_stmt *stmt,
   sqlite3_bind_int (stmt, P (KZ_STORE_COL_IS_ADULT), entry->is_adult ? 1 : 0);
   _kz_store_bind_text (stmt, P (KZ_STORE_COL_COVER_MEDIUM), entry->cover_medium);
   _kz_store_bind_text (stmt, P (KZ_STORE_COL_COVER_COLOR), entry->cover_color);
+  _kz_store_bind_text (stmt, P (KZ_STORE_COL_TITLE_ROMAJI), entry->title_romaji);
+  _kz_store_bind_text (stmt, P (KZ_STORE_COL_TITLE_ENGLISH), entry->title_english);
+  _kz_store_bind_text (stmt, P (KZ_STORE_COL_TITLE_NATIVE), entry->title_native);
 }
 
 static void
 bind_full_fields (sqlite3_stmt *stmt,
                   KzEntry      *entry)
 {
-  g_autofree char *genres = strv_to_json (entry->genres);
+  g_autofree char *genres = _kz_store_strv_to_json (entry->genres);
+  g_autofree char *synonyms = _kz_store_strv_to_json (entry->synonyms);
 
   bind_stub_fields (stmt, entry);
   _kz_store_bind_text (stmt, P (KZ_STORE_COL_SEASON),
@@ -170,19 +204,24 @@ bind_full_fields (sqlite3_stmt *stmt,
   _kz_store_bind_text (stmt, P (KZ_STORE_COL_COVER_LARGE), entry->cover_large);
   _kz_store_bind_text (stmt, P (KZ_STORE_COL_BANNER_URL), entry->banner_url);
   bind_text_copy (stmt, P (KZ_STORE_COL_GENRES), genres);
+  bind_text_copy (stmt, P (KZ_STORE_COL_SYNONYMS), synonyms);
 }
 
 /* Writing; the caller holds the lock and a write transaction. */
 
 static gboolean
 insert_title (KzStore     *self,
-              gint64       entry_id,
+              KzEntry     *entry,
+              gboolean     full,
               const char  *kind,
               guint        position,
+              guint        slot,
               const char  *text,
               GError     **error)
 {
   g_autoptr(KzStoreStmt) stmt = NULL;
+  g_autofree char *head = NULL;
+  gint64 key;
 
   if (text == NULL)
     return TRUE;
@@ -190,30 +229,64 @@ insert_title (KzStore     *self,
   if (!(stmt = _kz_store_stmt (self, insert_title_sql, error)))
     return FALSE;
 
-  sqlite3_bind_int64 (stmt, 1, entry_id);
+  head = _kz_store_search_head (text);
+  key = _kz_store_search_key (full, full ? entry->average_score : 0, text, entry->id, slot);
+  sqlite3_bind_int64 (stmt, 1, entry->id);
   _kz_store_bind_text (stmt, 2, kind);
   sqlite3_bind_int (stmt, 3, position);
   _kz_store_bind_text (stmt, 4, text);
+  sqlite3_bind_int64 (stmt, 5, key);
+  _kz_store_bind_text (stmt, 6, head);
 
-  return _kz_store_step_done (self, stmt, error);
+  if (!_kz_store_step_done (self, stmt, error))
+    return FALSE;
+
+  _kz_store_queue_search (self, TRUE, key, text, head);
+  return TRUE;
 }
 
-/* The triggers on titles update the search index in the same
- * transaction. */
+/* Takes the entry's titles out of the search indexes (at the commit),
+ * with the values they were indexed with. */
+static gboolean
+unindex_titles (KzStore  *self,
+                gint64    entry_id,
+                GError  **error)
+{
+  g_autoptr(KzStoreStmt) stmt = _kz_store_stmt (self, select_title_keys_sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry_id);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    _kz_store_queue_search (self, FALSE, sqlite3_column_int64 (stmt, 0),
+                            _kz_store_column_text (stmt, 1), _kz_store_column_text (stmt, 2));
+
+  return _kz_store_check_done (self, rc, error);
+}
+
+/* The search indexes follow when the transaction commits. @full says
+ * what the entry's row now is: it ranks the titles (see
+ * _kz_store_search_key()). */
 static gboolean
 replace_titles (KzStore   *self,
                 KzEntry   *entry,
-                gboolean   with_synonyms,
+                gboolean   full,
                 GError   **error)
 {
   const struct {
     const char *kind;
+    guint       slot;
     const char *text;
   } titles[] = {
-    { KZ_STORE_TITLE_ROMAJI, entry->title_romaji },
-    { KZ_STORE_TITLE_ENGLISH, entry->title_english },
-    { KZ_STORE_TITLE_NATIVE, entry->title_native },
+    { KZ_STORE_TITLE_ROMAJI, KZ_STORE_SLOT_ROMAJI, entry->title_romaji },
+    { KZ_STORE_TITLE_ENGLISH, KZ_STORE_SLOT_ENGLISH, entry->title_english },
+    { KZ_STORE_TITLE_NATIVE, KZ_STORE_SLOT_NATIVE, entry->title_native },
   };
+
+  if (!unindex_titles (self, entry->id, error))
+    return FALSE;
 
   {
     g_autoptr(KzStoreStmt) stmt = _kz_store_stmt (self, delete_titles_sql, error);
@@ -226,25 +299,79 @@ replace_titles (KzStore   *self,
   }
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (!insert_title (self, entry->id, titles[i].kind, 0, titles[i].text, error))
+    if (!insert_title (self, entry, full, titles[i].kind, 0, titles[i].slot, titles[i].text, error))
       return FALSE;
 
-  if (with_synonyms && entry->synonyms != NULL)
-    for (guint i = 0; entry->synonyms[i] != NULL; i++)
-      if (!insert_title (self, entry->id, KZ_STORE_TITLE_SYNONYM, i, entry->synonyms[i], error))
+  /* stubs carry no synonyms; the row keeps any past the last slot */
+  if (full && entry->synonyms != NULL)
+    for (guint i = 0; entry->synonyms[i] != NULL && KZ_STORE_SLOT_SYNONYM + i <= KZ_STORE_SLOT_MAX; i++)
+      if (!insert_title (self, entry, full, KZ_STORE_TITLE_SYNONYM, i,
+                         KZ_STORE_SLOT_SYNONYM + i, entry->synonyms[i], error))
         return FALSE;
 
   return TRUE;
 }
 
+typedef enum {
+  STUB_NEW,            /* no row yet */
+  STUB_SAME_TITLES,    /* a stub row with the same titles */
+  STUB_OTHER_TITLES,   /* a stub row with other titles */
+  STUB_FULL,           /* a full row: left alone */
+} StubState;
+
+static gboolean
+read_stub_state (KzStore    *self,
+                 KzEntry    *entry,
+                 StubState  *state,
+                 GError    **error)
+{
+  g_autoptr(KzStoreStmt) stmt = _kz_store_stmt (self, select_stub_state_sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, entry->id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      *state = STUB_NEW;
+      return TRUE;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      _kz_store_set_query_error (self, rc, error);
+      return FALSE;
+    }
+
+  if (sqlite3_column_int (stmt, 0) != 0)
+    *state = STUB_FULL;
+  else if (g_strcmp0 (_kz_store_column_text (stmt, 1), entry->title_romaji) == 0 &&
+           g_strcmp0 (_kz_store_column_text (stmt, 2), entry->title_english) == 0 &&
+           g_strcmp0 (_kz_store_column_text (stmt, 3), entry->title_native) == 0)
+    *state = STUB_SAME_TITLES;
+  else
+    *state = STUB_OTHER_TITLES;
+
+  return TRUE;
+}
+
 /* Inserts the stub when the id is unknown and refreshes a stored stub;
- * leaves a full row alone. */
+ * leaves a full row alone. Every edge to an entry reaches here, so its
+ * titles (and their search index) are rewritten only when they
+ * changed. */
 gboolean
 _kz_store_upsert_stub (KzStore  *self,
                        KzEntry  *entry,
                        GError  **error)
 {
-  gboolean changed;
+  StubState state;
+
+  if (!read_stub_state (self, entry, &state, error))
+    return FALSE;
+
+  if (state == STUB_FULL)
+    return TRUE;
 
   {
     g_autoptr(KzStoreStmt) stmt = _kz_store_stmt (self, upsert_stub_sql, error);
@@ -254,10 +381,9 @@ _kz_store_upsert_stub (KzStore  *self,
     bind_stub_fields (stmt, entry);
     if (!_kz_store_step_done (self, stmt, error))
       return FALSE;
-    changed = sqlite3_changes (self->db) > 0;
   }
 
-  return !changed || replace_titles (self, entry, FALSE, error);
+  return state == STUB_SAME_TITLES || replace_titles (self, entry, FALSE, error);
 }
 
 static gboolean

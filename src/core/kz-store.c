@@ -25,12 +25,33 @@
 #include "kz-store-private.h"
 
 #define BUSY_TIMEOUT_MS 5000
+/* Page cache per connection, and how much of the file reads may map. */
+#define CACHE_SIZE_KIB 16000
+#define MMAP_SIZE_BYTES 268435456
 
 /* Transaction control: cached like any statement, not counted as queries. */
 static const char begin_read_sql[] = "BEGIN";
 static const char begin_write_sql[] = "BEGIN IMMEDIATE";
 static const char commit_sql[] = "COMMIT";
 static const char rollback_sql[] = "ROLLBACK";
+
+/* The search indexes are contentless: a removal names the exact values
+ * that were added. */
+static const char search_add_words_sql[] =
+  "INSERT INTO titles_fts (rowid, text) VALUES (?1, ?2)";
+static const char search_add_head_sql[] =
+  "INSERT INTO titles_head_fts (rowid, head) VALUES (?1, ?3)";
+static const char search_remove_words_sql[] =
+  "INSERT INTO titles_fts (titles_fts, rowid, text) VALUES ('delete', ?1, ?2)";
+static const char search_remove_head_sql[] =
+  "INSERT INTO titles_head_fts (titles_head_fts, rowid, head) VALUES ('delete', ?1, ?3)";
+
+typedef struct {
+  gint64    key;
+  char     *text;
+  char     *head;
+  gboolean  add;
+} SearchChange;
 
 static const char stats_sql[] =
   "SELECT (SELECT count(*) FROM entries),"
@@ -52,9 +73,20 @@ stmt_free (gpointer stmt)
 }
 
 static void
+search_change_clear (gpointer data)
+{
+  SearchChange *change = data;
+
+  g_free (change->text);
+  g_free (change->head);
+}
+
+static void
 kz_store_finalize (GObject *object)
 {
   KzStore *self = (KzStore *)object;
+
+  g_clear_pointer (&self->pending_search, g_array_unref);
 
   /* every statement goes before the connection they belong to */
   g_clear_pointer (&self->stmts, g_hash_table_unref);
@@ -76,6 +108,8 @@ kz_store_init (KzStore *self)
 {
   g_mutex_init (&self->lock);
   self->stmts = g_hash_table_new_full (NULL, NULL, NULL, stmt_free);
+  self->pending_search = g_array_new (FALSE, FALSE, sizeof (SearchChange));
+  g_array_set_clear_func (self->pending_search, search_change_clear);
 }
 
 /* Errors */
@@ -260,11 +294,66 @@ _kz_store_begin_write (KzStore  *self,
   return run_control (self, begin_write_sql, error);
 }
 
+void
+_kz_store_queue_search (KzStore    *self,
+                        gboolean    add,
+                        gint64      search_key,
+                        const char *text,
+                        const char *head)
+{
+  SearchChange change = { search_key, g_strdup (text), g_strdup (head), add };
+
+  g_array_append_val (self->pending_search, change);
+}
+
+static gboolean
+run_search_change (KzStore       *self,
+                   const char    *sql,
+                   SearchChange  *change,
+                   GError       **error)
+{
+  g_autoptr(KzStoreStmt) stmt = _kz_store_stmt (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, change->key);
+  _kz_store_bind_text (stmt, 2, change->text);
+  _kz_store_bind_text (stmt, 3, change->head);
+
+  return _kz_store_step_done (self, stmt, error);
+}
+
+/* In the order queued, one row at a time: single-row writes open no
+ * statement savepoint, so FTS5 keeps them in memory until the commit. */
+static gboolean
+apply_search_changes (KzStore  *self,
+                      GError  **error)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; ok && i < self->pending_search->len; i++)
+    {
+      SearchChange *change = &g_array_index (self->pending_search, SearchChange, i);
+
+      if (change->add)
+        ok = run_search_change (self, search_add_words_sql, change, error) &&
+             run_search_change (self, search_add_head_sql, change, error);
+      else
+        ok = run_search_change (self, search_remove_words_sql, change, error) &&
+             run_search_change (self, search_remove_head_sql, change, error);
+    }
+  g_array_set_size (self->pending_search, 0);
+
+  return ok;
+}
+
 /* Some failures (disk full, I/O) already ended the transaction. */
 void
 _kz_store_rollback (KzStore *self)
 {
   g_autoptr(GError) error = NULL;
+
+  g_array_set_size (self->pending_search, 0);
 
   if (sqlite3_get_autocommit (self->db))
     return;
@@ -277,7 +366,7 @@ gboolean
 _kz_store_commit (KzStore  *self,
                   GError  **error)
 {
-  if (run_control (self, commit_sql, error))
+  if (apply_search_changes (self, error) && run_control (self, commit_sql, error))
     return TRUE;
 
   _kz_store_rollback (self);
@@ -461,6 +550,59 @@ migrate (KzStore  *self,
     }
 }
 
+/* A library of 50,000 titles is over 100 MB, and reads land anywhere in
+ * it: SQLite's default 2 MB page cache then spends its time copying
+ * pages in with pread(). Mapping the file lets reads use the kernel's
+ * page cache directly; the larger private cache keeps the pages writes
+ * dirty. Both are per connection and change nothing in the file, and
+ * a failure only leaves SQLite's defaults. */
+static void
+tune_connection (KzStore *self)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (self->db,
+                    "PRAGMA cache_size = -" G_STRINGIFY (CACHE_SIZE_KIB) ";"
+                    "PRAGMA mmap_size = " G_STRINGIFY (MMAP_SIZE_BYTES) ";",
+                    NULL, NULL, &message) != SQLITE_OK)
+    g_debug ("Could not tune the library's connection: %s", message);
+  sqlite3_free (message);
+}
+
+/* kz_search_head (text): what titles_head_fts indexes for a title. The
+ * upgrade to schema version 3 fills existing titles with it; the file
+ * itself never refers to it, so other tools can still write a library. */
+static void
+search_head_function (sqlite3_context  *context,
+                      int               argc,
+                      sqlite3_value   **argv)
+{
+  const char *text = (const char *)sqlite3_value_text (argv[0]);
+
+  if (text == NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+
+  sqlite3_result_text (context, _kz_store_search_head (text), -1, g_free);
+}
+
+static gboolean
+register_functions (KzStore  *self,
+                    GError  **error)
+{
+  int rc = sqlite3_create_function_v2 (self->db, "kz_search_head", 1,
+                                       SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                       NULL, search_head_function, NULL, NULL, NULL);
+
+  if (rc == SQLITE_OK)
+    return TRUE;
+
+  set_open_error (self, rc, error);
+  return FALSE;
+}
+
 /* SQLite would create the file with the umask's mode (usually 0644);
  * create it first so the library stays private. An empty file is a
  * valid empty database. */
@@ -544,6 +686,9 @@ kz_store_open (const char  *path,
 
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  tune_connection (self);
+  if (!register_functions (self, error))
+    return NULL;
 
   /* Until the file is known to be a sound library of ours, closing it
    * must not write into it: a damaged or newer library is kept exactly

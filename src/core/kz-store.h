@@ -81,6 +81,12 @@ GPtrArray  *kz_store_search             (KzStore       *self,
                                          const char    *text,
                                          guint          limit,
                                          GError       **error);
+/* The ids kz_store_search() finds, in its order, without reading the
+ * entries. */
+GArray     *kz_store_search_ids         (KzStore       *self,
+                                         const char    *text,
+                                         guint          limit,
+                                         GError       **error);
 GPtrArray  *kz_store_list_entries       (KzStore       *self,
                                          guint          offset,
                                          guint          limit,
