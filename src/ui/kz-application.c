@@ -7,8 +7,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "kz-application-private.h"
 #include "kz-window.h"
 
@@ -24,48 +22,6 @@ find_main_window (KzApplication *self)
   return NULL;
 }
 
-/* Without a library there is nothing to browse: say why in a window of
- * its own rather than leaving the person with nothing. */
-static void
-present_error_window (KzApplication *self,
-                      const GError  *error)
-{
-  g_autofree char *description = g_markup_printf_escaped ("%s", error->message);
-  GtkWidget *window;
-  GtkWidget *box;
-  GtkWidget *header;
-  GtkWidget *status;
-
-  window = adw_application_window_new (GTK_APPLICATION (self));
-  gtk_window_set_title (GTK_WINDOW (window), _("Kizuna"));
-  gtk_window_set_default_size (GTK_WINDOW (window), 560, 420);
-
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  header = adw_header_bar_new ();
-  gtk_box_append (GTK_BOX (box), header);
-
-  status = adw_status_page_new ();
-  adw_status_page_set_icon_name (ADW_STATUS_PAGE (status), "dialog-error-symbolic");
-  adw_status_page_set_title (ADW_STATUS_PAGE (status), _("Could Not Open the Library"));
-  adw_status_page_set_description (ADW_STATUS_PAGE (status), description);
-  gtk_widget_set_vexpand (status, TRUE);
-  gtk_box_append (GTK_BOX (box), status);
-
-  adw_application_window_set_content (ADW_APPLICATION_WINDOW (window), box);
-  gtk_window_present (GTK_WINDOW (window));
-}
-
-static void
-present_main_window (KzApplication *self)
-{
-  KzWindow *window = find_main_window (self);
-
-  if (window == NULL)
-    window = kz_window_new (self, self->context);
-
-  gtk_window_present (GTK_WINDOW (window));
-}
-
 static void
 context_ready (GObject      *object,
                GAsyncResult *result,
@@ -78,15 +34,18 @@ context_ready (GObject      *object,
   self->loading = FALSE;
   context = kz_context_new_finish (result, &error);
 
-  if (context == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      g_warning ("Could not open the library: %s", error->message);
-      present_error_window (self, error);
-    }
-  else if (context != NULL)
+  if (context != NULL)
     {
       kz_application_set_context (self, context);
-      present_main_window (self);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Without a library there is nothing to browse: the window says
+       * why rather than leaving the person with nothing. */
+      g_warning ("Could not open the library: %s", error->message);
+      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+        if (KZ_IS_WINDOW (l->data) && kz_window_get_context (l->data) == NULL)
+          kz_window_set_error (l->data, error);
     }
 
   g_application_release (G_APPLICATION (self));
@@ -96,17 +55,18 @@ static void
 kz_application_activate (GApplication *app)
 {
   KzApplication *self = KZ_APPLICATION (app);
+  KzWindow *window = find_main_window (self);
 
-  if (self->context != NULL)
-    {
-      present_main_window (self);
-      return;
-    }
+  /* The window comes first; the library fills it once it is open. */
+  if (window == NULL)
+    window = kz_window_new (self, self->context);
+  gtk_window_present (GTK_WINDOW (window));
 
-  if (self->loading)
+  if (self->context != NULL || self->loading)
     return;
 
-  /* The library opens on a worker thread; the window follows. */
+  /* The library opens on a worker thread (a large one takes a while to
+   * check). After a failure, activating again tries again. */
   self->loading = TRUE;
   g_application_hold (app);
   kz_context_new_async (NULL, NULL, NULL, self->cancellable, context_ready, g_object_ref (self));
@@ -196,7 +156,8 @@ kz_application_get_context (KzApplication *self)
   return self->context;
 }
 
-/* For a context made elsewhere (tests, or a library opened early). */
+/* For a context made elsewhere (tests, or a library opened early);
+ * windows made before it show it too. */
 void
 kz_application_set_context (KzApplication *self,
                             KzContext     *context)
@@ -204,6 +165,14 @@ kz_application_set_context (KzApplication *self,
   g_return_if_fail (KZ_IS_APPLICATION (self));
   g_return_if_fail (!context || KZ_IS_CONTEXT (context));
 
-  if (g_set_object (&self->context, context))
-    _kz_application_update_actions (self);
+  if (!g_set_object (&self->context, context))
+    return;
+
+  _kz_application_update_actions (self);
+
+  /* Windows still waiting for the library get this one. */
+  if (context != NULL)
+    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+      if (KZ_IS_WINDOW (l->data) && kz_window_get_context (l->data) == NULL)
+        kz_window_set_context (l->data, context);
 }

@@ -20,16 +20,23 @@
 /* Titles remembered for going back. */
 #define MAX_HISTORY 100
 
+/* A start faster than this shows no loading page at all, so that it
+ * does not flash. */
+#define LOADING_PAGE_DELAY_MS 300
+
 struct _KzWindow
 {
   AdwApplicationWindow  parent_instance;
 
   KzContext            *context;
+  GSettings            *settings;      /* the window's size and state */
+  guint                 loading_timeout_id;
 
   GArray               *history;       /* gint64 ids, most recent last */
   gint64                title_id;      /* 0: nothing open */
   KzEntry              *entry;         /* what the title page shows */
   KzFranchiseGraph     *franchise;     /* what the franchise views show */
+  KzFranchiseGraph     *details;       /* the title page's neighbours */
 
   /* The open title: basic, detailed and franchise requests share it. */
   GCancellable         *load_cancellable;
@@ -40,9 +47,14 @@ struct _KzWindow
   double                library_fraction;
   /* MyAnimeList ratings of the franchise shown */
   GCancellable         *ratings_cancellable;
+  /* the franchise shown, again after a background update */
+  GCancellable         *update_cancellable;
 
+  guint                 constructed : 1;
   guint                 franchise_busy : 1;
   guint                 library_busy : 1;
+  guint                 report_frames : 1;
+  guint                 first_frame_reported : 1;
 
   KzLibrarySidebar     *sidebar;
   KzTitlePage          *title_page;
@@ -54,6 +66,7 @@ struct _KzWindow
   AdwToastOverlay      *toast_overlay;
   AdwLeaflet           *leaflet;
   GtkBox               *sidebar_box;
+  GtkWidget            *sidebar_separator;
   GtkButton            *back_button;
   GtkButton            *cancel_button;
   AdwViewSwitcherTitle *switcher_title;
@@ -61,6 +74,8 @@ struct _KzWindow
   GtkProgressBar       *progress_bar;
   GtkStack             *main_stack;
   AdwViewStack         *view_stack;
+  AdwStatusPage        *error_page;
+  GtkSpinner           *loading_spinner;
 };
 
 G_DEFINE_FINAL_TYPE (KzWindow, kz_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -175,6 +190,21 @@ update_actions (KzWindow *self)
   if (self->back_button == NULL)
     return;  /* still building the template */
 
+  /* Every window action works on the library. */
+  if (self->context == NULL)
+    {
+      static const char *names[] = { "back", "refresh", "refresh-library", "retry", "cancel", "search" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        {
+          action = g_action_map_lookup_action (G_ACTION_MAP (self), names[i]);
+          g_simple_action_set_enabled (G_SIMPLE_ACTION (action), FALSE);
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+      return;
+    }
+
   can_go_back = self->history->len > 0 ||
                 (adw_leaflet_get_folded (self->leaflet) &&
                  g_strcmp0 (adw_leaflet_get_visible_child_name (self->leaflet), "content") == 0);
@@ -192,6 +222,12 @@ update_actions (KzWindow *self)
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "cancel");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), busy);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "retry");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), TRUE);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "search");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), TRUE);
 }
 
 static void
@@ -456,6 +492,7 @@ detailed_done (GObject      *object,
   if (detailed != NULL)
     {
       kz_title_page_set_details (load->self->title_page, detailed);
+      g_set_object (&load->self->details, detailed);
       load_note_result (load, flags);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -540,6 +577,7 @@ load_title (KzWindow     *self,
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
   self->load_serial++;
+  g_cancellable_cancel (self->update_cancellable);
 
   load = g_rc_box_new0 (Load);
   load->self = g_object_ref (self);
@@ -576,6 +614,299 @@ load_title (KzWindow     *self,
                                             franchise_progress, load,
                                             self->load_cancellable,
                                             franchise_done, load);
+}
+
+/* Background updates of the franchise shown */
+
+/* Where the views were scrolled to, and which widget had the keyboard,
+ * so that an update redraws them without moving the person. */
+typedef struct {
+  GPtrArray        *adjustments;   /* GtkAdjustment */
+  GArray           *values;        /* double */
+  GtkWidget        *focus;         /* owned */
+  GtkWidget        *focus_view;    /* the view around it; owned */
+  graphene_point_t  focus_point;   /* its middle, in the window */
+  KzWindow         *window;        /* owned once waiting for a layout */
+  guint             n_layouts;
+} ViewState;
+
+static void
+collect_adjustments (GtkWidget *widget,
+                     ViewState *state)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (widget);
+      GtkAdjustment *adjustments[] = {
+        gtk_scrolled_window_get_hadjustment (scroller),
+        gtk_scrolled_window_get_vadjustment (scroller),
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (adjustments); i++)
+        {
+          double value = gtk_adjustment_get_value (adjustments[i]);
+
+          g_ptr_array_add (state->adjustments, g_object_ref (adjustments[i]));
+          g_array_append_val (state->values, value);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_adjustments (child, state);
+}
+
+static ViewState *
+view_state_save (KzWindow *self)
+{
+  GtkWidget *views[] = {
+    GTK_WIDGET (self->title_page), GTK_WIDGET (self->franchise_tree),
+    GTK_WIDGET (self->watch_order), GTK_WIDGET (self->timeline_view),
+  };
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  ViewState *state = g_new0 (ViewState, 1);
+
+  state->adjustments = g_ptr_array_new_with_free_func (g_object_unref);
+  state->values = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      collect_adjustments (views[i], state);
+      if (focus != NULL && state->focus_view == NULL &&
+          (focus == views[i] || gtk_widget_is_ancestor (focus, views[i])))
+        state->focus_view = g_object_ref (views[i]);
+    }
+
+  if (state->focus_view != NULL)
+    {
+      graphene_point_t middle = GRAPHENE_POINT_INIT (gtk_widget_get_width (focus) / 2.f,
+                                                     gtk_widget_get_height (focus) / 2.f);
+
+      state->focus = g_object_ref (focus);
+      if (!gtk_widget_compute_point (focus, GTK_WIDGET (self), &middle, &state->focus_point))
+        g_clear_object (&state->focus_view);
+    }
+
+  return state;
+}
+
+static void
+view_state_free (gpointer data)
+{
+  ViewState *state = data;
+
+  g_clear_pointer (&state->adjustments, g_ptr_array_unref);
+  g_clear_pointer (&state->values, g_array_unref);
+  g_clear_object (&state->focus);
+  g_clear_object (&state->focus_view);
+  g_clear_object (&state->window);
+  g_free (state);
+}
+
+static void
+restore_scrolling (ViewState *state)
+{
+  for (guint i = 0; i < state->adjustments->len; i++)
+    gtk_adjustment_set_value (g_ptr_array_index (state->adjustments, i),
+                              g_array_index (state->values, double, i));
+}
+
+/* The row that had the keyboard may have been replaced, or given
+ * another title: the keyboard goes to the row now in its place. */
+static void
+restore_focus (KzWindow  *self,
+               ViewState *state)
+{
+  GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (self));
+  GtkWidget *picked;
+
+  if (!gtk_widget_get_mapped (state->focus_view))
+    return;
+
+  picked = gtk_widget_pick (GTK_WIDGET (self), state->focus_point.x, state->focus_point.y, GTK_PICK_DEFAULT);
+  if (picked != NULL && gtk_widget_is_ancestor (picked, state->focus_view))
+    for (; picked != state->focus_view; picked = gtk_widget_get_parent (picked))
+      if (gtk_widget_get_focusable (picked) && gtk_widget_grab_focus (picked))
+        return;
+
+  if (focus == NULL || !gtk_widget_is_ancestor (focus, state->focus_view))
+    gtk_widget_grab_focus (state->focus_view);
+}
+
+/* A list given a new model goes back to its top when it is next laid
+ * out: scroll back after that layout, before the frame is painted, and
+ * once laid out again, put the keyboard back. */
+static void
+views_laid_out_cb (GdkFrameClock *frame_clock,
+                   ViewState     *state)
+{
+  if (state->n_layouts++ == 0)
+    {
+      restore_scrolling (state);
+      if (state->focus_view != NULL)
+        {
+          gtk_widget_queue_allocate (state->focus_view);
+          return;
+        }
+    }
+  else
+    {
+      restore_focus (state->window, state);
+    }
+
+  g_signal_handlers_disconnect_by_func (frame_clock, views_laid_out_cb, state);
+}
+
+static void
+view_state_restore (KzWindow  *self,
+                    ViewState *state)
+{
+  GdkFrameClock *frame_clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  restore_scrolling (state);
+
+  if (frame_clock == NULL)
+    {
+      view_state_free (state);
+      return;
+    }
+
+  state->window = g_object_ref (self);
+  g_signal_connect_data (frame_clock, "layout", G_CALLBACK (views_laid_out_cb),
+                         state, (GClosureNotify) G_CALLBACK (view_state_free), G_CONNECT_AFTER);
+}
+
+/* The title page's neighbours, taken from the updated franchise where
+ * it has them in full: the same graph the service builds for a title's
+ * details, without asking again. */
+static KzFranchiseGraph *
+update_details (KzFranchiseGraph *details,
+                KzFranchiseGraph *franchise,
+                KzEntry          *root)
+{
+  KzFranchiseGraph *updated = kz_franchise_graph_new (kz_entry_get_id (root));
+  const KzRelation *relations;
+  guint n_relations;
+
+  kz_franchise_graph_add_node (updated, root, 0);
+
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (details); i++)
+    {
+      KzEntry *node = kz_franchise_graph_get_node (details, i);
+      KzEntry *newer = kz_franchise_graph_lookup (franchise, kz_entry_get_id (node));
+
+      if (kz_entry_get_id (node) == kz_entry_get_id (root))
+        continue;
+      if (newer != NULL && kz_entry_get_detail (newer) >= kz_entry_get_detail (node))
+        node = newer;
+      kz_franchise_graph_add_node (updated, node, 1);
+    }
+
+  relations = kz_entry_get_relations (root, &n_relations);
+  for (guint i = 0; i < n_relations; i++)
+    {
+      KzEntry *target = relations[i].target;
+      KzEntry *newer = kz_franchise_graph_lookup (franchise, kz_entry_get_id (target));
+
+      kz_franchise_graph_add_node (updated, newer != NULL ? newer : target, 1);
+      kz_franchise_graph_add_edge (updated, kz_entry_get_id (root), kz_entry_get_id (target),
+                                   relations[i].type, relations[i].raw_type);
+    }
+
+  kz_franchise_graph_set_complete (updated, kz_franchise_graph_is_complete (details));
+
+  return updated;
+}
+
+static void
+apply_franchise_update (KzWindow         *self,
+                        KzFranchiseGraph *graph)
+{
+  KzEntry *node = kz_franchise_graph_lookup (graph, self->title_id);
+  KzFranchiseGraph *details = self->details;
+  ViewState *state = view_state_save (self);
+
+  set_franchise (self, graph);
+
+  /* The title itself may have changed too; the walk brought it in full. */
+  if (node != NULL && node != self->entry && self->entry != NULL &&
+      kz_entry_get_id (self->entry) == self->title_id &&
+      kz_entry_get_detail (node) >= kz_entry_get_detail (self->entry))
+    {
+      g_autoptr(KzFranchiseGraph) updated = NULL;
+
+      if (details != NULL && kz_franchise_graph_get_root_id (details) == self->title_id)
+        updated = update_details (details, graph, node);
+
+      show_entry (self, node);
+      if (updated != NULL)
+        {
+          kz_title_page_set_details (self->title_page, updated);
+          g_set_object (&self->details, updated);
+        }
+    }
+
+  view_state_restore (self, state);
+}
+
+static void
+franchise_update_done (GObject      *object,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(KzWindow) self = user_data;
+  g_autoptr(KzFranchiseGraph) graph = NULL;
+  g_autoptr(GError) error = NULL;
+  KzResultFlags flags = 0;
+
+  graph = kz_relations_service_get_franchise_finish (KZ_RELATIONS_SERVICE (object), result, &flags, &error);
+  if (graph == NULL)
+    {
+      /* What is shown stays: it is what was there before the update. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("Could not show the updated franchise: %s", error->message);
+      return;
+    }
+
+  if (self->context == NULL || self->franchise_busy ||
+      kz_franchise_graph_lookup (graph, self->title_id) == NULL ||
+      graph == self->franchise)
+    return;
+
+  apply_franchise_update (self, graph);
+}
+
+/* A franchise shown from the library was walked again in the background
+ * and changed: ask for it again (the memory cache now has it) and redraw
+ * in place. Updates of franchises not shown change nothing here. */
+static void
+franchise_updated_cb (KzWindow           *self,
+                      gint64              root_id,
+                      KzRelationsService *service)
+{
+  KzFranchiseOptions options;
+
+  if (self->title_id == 0 || self->franchise == NULL)
+    return;
+
+  if (root_id != self->title_id && kz_franchise_graph_lookup (self->franchise, root_id) == NULL)
+    return;
+
+  /* A request of the person's own is on its way and will show the latest. */
+  if (self->franchise_busy)
+    return;
+
+  g_debug ("The franchise of %" G_GINT64_FORMAT " changed; showing it again", root_id);
+
+  g_cancellable_cancel (self->update_cancellable);
+  g_clear_object (&self->update_cancellable);
+  self->update_cancellable = g_cancellable_new ();
+
+  kz_context_get_franchise_options (self->context, &options);
+  kz_relations_service_get_franchise_async (service, self->title_id, &options, KZ_FETCH_DEFAULT,
+                                            NULL, NULL, self->update_cancellable,
+                                            franchise_update_done, g_object_ref (self));
 }
 
 /* Actions */
@@ -800,23 +1131,45 @@ add_view (KzWindow   *self,
 }
 
 /* KIZUNA_REPORT_FIRST_FRAME=1: print "first-frame <CLOCK_MONOTONIC µs>"
- * once the first frame is painted, for the start-up benchmark, which
- * compares it with the time it started the app. */
-static void
-first_frame_painted_cb (GdkFrameClock *frame_clock,
-                        KzWindow      *self)
+ * once the first frame is painted, and "library-shown <µs>" once a
+ * painted frame has the library in it (the context, and the sidebar's
+ * list), for the start-up benchmark, which compares them with the time
+ * it started the app. */
+static gboolean
+library_is_shown (KzWindow *self)
 {
-  g_signal_handlers_disconnect_by_func (frame_clock, first_frame_painted_cb, self);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  return self->sidebar != NULL &&
+         !kz_library_sidebar_get_busy (self->sidebar) &&
+         g_strcmp0 (kz_library_sidebar_get_visible_page (self->sidebar), "loading") != 0;
+}
+
+static void
+frame_painted_cb (GdkFrameClock *frame_clock,
+                  KzWindow      *self)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!self->first_frame_reported)
+    {
+      self->first_frame_reported = TRUE;
+      g_print ("first-frame %" G_GINT64_FORMAT "\n", now);
+    }
+
+  if (library_is_shown (self))
+    {
+      g_signal_handlers_disconnect_by_func (frame_clock, frame_painted_cb, self);
+      g_print ("library-shown %" G_GINT64_FORMAT "\n", now);
+    }
+
   fflush (stdout);
 }
 
 static gboolean
-report_first_frame_cb (GtkWidget     *widget,
-                       GdkFrameClock *frame_clock,
-                       gpointer       user_data)
+report_frames_cb (GtkWidget     *widget,
+                  GdkFrameClock *frame_clock,
+                  gpointer       user_data)
 {
-  g_signal_connect_object (frame_clock, "after-paint", G_CALLBACK (first_frame_painted_cb), widget, 0);
+  g_signal_connect_object (frame_clock, "after-paint", G_CALLBACK (frame_painted_cb), widget, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -828,6 +1181,9 @@ tell_library_replaced (gpointer user_data)
   KzWindow *self = user_data;
   g_autofree char *recovered_path = NULL;
   GtkWidget *dialog;
+
+  if (self->context == NULL)
+    return G_SOURCE_REMOVE;
 
   g_object_get (self->context, "recovered-path", &recovered_path, NULL);
   if (recovered_path == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -845,29 +1201,69 @@ tell_library_replaced (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+schedule_library_replaced (KzWindow *self)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, tell_library_replaced,
+                   g_object_ref (self), g_object_unref);
+}
+
 /* After the window's own presentation, so that the dialog comes on top. */
 static void
 window_mapped_cb (KzWindow *self)
 {
   g_signal_handlers_disconnect_by_func (self, window_mapped_cb, NULL);
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, tell_library_replaced,
-                   g_object_ref (self), g_object_unref);
+  schedule_library_replaced (self);
 }
 
 static void
-kz_window_constructed (GObject *object)
+bind_settings (KzWindow  *self,
+               GSettings *settings)
 {
-  KzWindow *self = (KzWindow *)object;
-  GSettings *settings;
+  if (self->settings == settings)
+    return;
 
-  G_OBJECT_CLASS (kz_window_parent_class)->constructed (object);
+  if (self->settings != NULL)
+    {
+      g_settings_unbind (self, "default-width");
+      g_settings_unbind (self, "default-height");
+      g_settings_unbind (self, "maximized");
+    }
 
-  g_assert (KZ_IS_CONTEXT (self->context));
-
-  settings = kz_context_get_settings (self->context);
+  g_set_object (&self->settings, settings);
   g_settings_bind (settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+}
+
+static gboolean
+show_loading_page_cb (gpointer user_data)
+{
+  KzWindow *self = user_data;
+
+  self->loading_timeout_id = 0;
+  gtk_spinner_start (self->loading_spinner);
+  show_page (self, "loading");
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+stop_loading_page (KzWindow *self)
+{
+  g_clear_handle_id (&self->loading_timeout_id, g_source_remove);
+  gtk_spinner_stop (self->loading_spinner);
+}
+
+/* What the window shows of a library: built once the library is open. */
+static void
+build_library (KzWindow *self)
+{
+  GtkWidget *focus;
+  gboolean had_focus;
+
+  stop_loading_page (self);
+  bind_settings (self, kz_context_get_settings (self->context));
 
   self->sidebar = KZ_LIBRARY_SIDEBAR (kz_library_sidebar_new (self->context));
   gtk_widget_set_vexpand (GTK_WIDGET (self->sidebar), TRUE);
@@ -887,14 +1283,64 @@ kz_window_constructed (GObject *object)
 
   g_signal_connect_object (self->context, "notify::title-language",
                            G_CALLBACK (title_language_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (kz_context_get_service (self->context), "franchise-updated",
+                           G_CALLBACK (franchise_updated_cb), self, G_CONNECT_SWAPPED);
 
+  /* Whoever had the keyboard on the loading page loses it: give it to
+   * the library as a window that starts with one would. */
+  focus = gtk_window_get_focus (GTK_WINDOW (self));
+  had_focus = focus != NULL && !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->main_stack)) &&
+              gtk_widget_get_mapped (focus);
+
+  /* Narrow, the list comes first, as in a window that starts with it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->sidebar_box), TRUE);
+  gtk_widget_set_visible (self->sidebar_separator, TRUE);
+  adw_leaflet_set_visible_child_name (self->leaflet, "sidebar");
   show_page (self, "empty");
   update_progress (self);
 
-  g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      if (!had_focus)
+        {
+          gtk_window_set_focus (GTK_WINDOW (self), NULL);
+          gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
+        }
+      schedule_library_replaced (self);
+    }
+  else
+    {
+      g_signal_connect (self, "map", G_CALLBACK (window_mapped_cb), NULL);
+    }
+}
+
+static void
+kz_window_constructed (GObject *object)
+{
+  KzWindow *self = (KzWindow *)object;
+  g_autoptr(GSettings) settings = NULL;
+
+  G_OBJECT_CLASS (kz_window_parent_class)->constructed (object);
+
+  self->constructed = TRUE;
 
   if (g_strcmp0 (g_getenv ("KIZUNA_REPORT_FIRST_FRAME"), "1") == 0)
-    gtk_widget_add_tick_callback (GTK_WIDGET (self), report_first_frame_cb, NULL, NULL);
+    gtk_widget_add_tick_callback (GTK_WIDGET (self), report_frames_cb, NULL, NULL);
+
+  if (self->context != NULL)
+    {
+      build_library (self);
+      return;
+    }
+
+  /* Until the library opens: the header bar, and after a moment a
+   * spinner. The size is restored now, so that the window does not
+   * change size when the library arrives. */
+  settings = g_settings_new (SCHEMA_ID);
+  bind_settings (self, settings);
+  show_page (self, "starting");
+  update_progress (self);
+  self->loading_timeout_id = g_timeout_add (LOADING_PAGE_DELAY_MS, show_loading_page_cb, self);
 }
 
 static void
@@ -906,15 +1352,20 @@ kz_window_dispose (GObject *object)
   self->load_serial++;
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->library_cancellable);
+  g_cancellable_cancel (self->update_cancellable);
   cancel_franchise_ratings (self);
+  g_clear_handle_id (&self->loading_timeout_id, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KZ_TYPE_WINDOW);
 
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->library_cancellable);
+  g_clear_object (&self->update_cancellable);
   g_clear_object (&self->entry);
   g_clear_object (&self->franchise);
+  g_clear_object (&self->details);
   g_clear_object (&self->context);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (kz_window_parent_class)->dispose (object);
 }
@@ -959,7 +1410,8 @@ kz_window_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CONTEXT:
-      self->context = g_value_dup_object (value);
+      if (g_value_get_object (value) != NULL)
+        kz_window_set_context (self, g_value_get_object (value));
       break;
 
     default:
@@ -982,7 +1434,8 @@ kz_window_class_init (KzWindowClass *klass)
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL,
                          KZ_TYPE_CONTEXT,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY |
+                         G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -997,6 +1450,9 @@ kz_window_class_init (KzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KzWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, KzWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, KzWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, KzWindow, loading_spinner);
   gtk_widget_class_bind_template_callback (widget_class, mouse_back_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, folded_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, visible_child_changed_cb);
@@ -1013,17 +1469,83 @@ kz_window_init (KzWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/**
+ * kz_window_new:
+ * @context: (nullable): the library, or %NULL while it is still opening:
+ *   the window then waits for kz_window_set_context() or
+ *   kz_window_set_error()
+ */
 KzWindow *
 kz_window_new (KzApplication *app,
                KzContext     *context)
 {
   g_return_val_if_fail (KZ_IS_APPLICATION (app), NULL);
-  g_return_val_if_fail (KZ_IS_CONTEXT (context), NULL);
+  g_return_val_if_fail (!context || KZ_IS_CONTEXT (context), NULL);
 
   return g_object_new (KZ_TYPE_WINDOW,
                        "application", app,
                        "context", context,
                        NULL);
+}
+
+/**
+ * kz_window_set_context:
+ * @context: the library, now open
+ *
+ * Fills a window made without a library: the sidebar, the title page
+ * and the franchise views, its saved size, and the keyboard focus. A
+ * window shows one library for its whole life.
+ */
+void
+kz_window_set_context (KzWindow  *self,
+                       KzContext *context)
+{
+  g_return_if_fail (KZ_IS_WINDOW (self));
+  g_return_if_fail (KZ_IS_CONTEXT (context));
+
+  if (self->context == context)
+    return;
+  g_return_if_fail (self->context == NULL);
+
+  self->context = g_object_ref (context);
+
+  /* During construction, constructed() builds it. */
+  if (!self->constructed)
+    return;
+
+  build_library (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONTEXT]);
+}
+
+KzContext *
+kz_window_get_context (KzWindow *self)
+{
+  g_return_val_if_fail (KZ_IS_WINDOW (self), NULL);
+  return self->context;
+}
+
+/**
+ * kz_window_set_error:
+ * @error: why the library could not be opened
+ *
+ * Shows, in a window made without a library, that there will be none.
+ */
+void
+kz_window_set_error (KzWindow     *self,
+                     const GError *error)
+{
+  g_autofree char *description = NULL;
+
+  g_return_if_fail (KZ_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+  g_return_if_fail (self->context == NULL);
+
+  stop_loading_page (self);
+
+  /* The description is markup; the message is plain text. */
+  description = g_markup_escape_text (error->message, -1);
+  adw_status_page_set_description (self->error_page, description);
+  show_page (self, "error");
 }
 
 /**
@@ -1072,7 +1594,9 @@ kz_window_get_franchise (KzWindow *self)
   return self->franchise;
 }
 
-/* "empty", "not-stored" or "views" */
+/* "starting" (the library is opening), "loading" (the same, after a
+ * moment), "error" (it could not be opened), "empty", "not-stored" or
+ * "views" */
 const char *
 kz_window_get_visible_page (KzWindow *self)
 {

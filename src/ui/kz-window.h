@@ -20,6 +20,11 @@ G_DECLARE_FINAL_TYPE (KzWindow, kz_window, KZ, WINDOW, AdwApplicationWindow)
 
 KzWindow         *kz_window_new               (KzApplication *app,
                                                KzContext     *context);
+void              kz_window_set_context       (KzWindow      *self,
+                                               KzContext     *context);
+KzContext        *kz_window_get_context       (KzWindow      *self);
+void              kz_window_set_error         (KzWindow      *self,
+                                               const GError  *error);
 void              kz_window_open_title        (KzWindow      *self,
                                                gint64         id);
 
