@@ -946,6 +946,8 @@ test_revalidate (Fixture       *fixture,
   g_autoptr(KzFranchiseGraph) again = NULL;
   g_autoptr(KzFranchiseGraph) latest = NULL;
   g_autoptr(KzEntry) stored = NULL;
+  g_autofree char *edited_key = NULL;
+  g_autoptr(KzEntry) after_update = NULL;
   g_autoptr(GArray) updated = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) not_updated = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
@@ -1002,6 +1004,10 @@ test_revalidate (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (flags, ==, KZ_RESULT_FROM_LIBRARY | KZ_RESULT_REVALIDATING);
   g_assert_cmpstr (kz_entry_get_title_romaji (kz_franchise_graph_lookup (shown, edited)), ==, old_title);
+  /* the edited title opened meanwhile: its old copy in the memory cache */
+  edited_key = g_strdup_printf ("%" G_GINT64_FORMAT, edited);
+  kz_cache_insert (kz_relations_service_get_cache (later), KZ_CACHE_TIER_BASIC, edited_key,
+                   kz_franchise_graph_lookup (shown, edited), 1);
   g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 0);
   g_assert_false (is_cached (later, key));
 
@@ -1024,6 +1030,11 @@ test_revalidate (Fixture       *fixture,
   g_assert_cmpstr (kz_entry_get_title_romaji (kz_franchise_graph_lookup (latest, edited)), ==, "Edited Since");
   stored = kz_store_get_entry (fixture->store, edited, &error);
   g_assert_cmpstr (kz_entry_get_title_romaji (stored), ==, "Edited Since");
+  /* and opened again: not the copy cached before the update */
+  g_assert_null (kz_cache_lookup (kz_relations_service_get_cache (later), KZ_CACHE_TIER_BASIC, edited_key));
+  after_update = basic (later, edited, KZ_FETCH_OFFLINE, &flags, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (kz_entry_get_title_romaji (after_update), ==, "Edited Since");
 
   /* another week on with nothing edited: revalidated, but not redrawn */
   kz_mock_anilist_reset_counters (fixture->mock);

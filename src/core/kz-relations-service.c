@@ -692,6 +692,21 @@ graphs_differ (KzFranchiseGraph *a,
   return FALSE;
 }
 
+/* A title's basic and detailed answers may hold what a revalidation
+ * just replaced: the next request reads them from the library again. */
+static void
+forget_titles_of (KzRelationsService *self,
+                  KzFranchiseGraph   *graph)
+{
+  for (guint i = 0; i < kz_franchise_graph_get_n_nodes (graph); i++)
+    {
+      g_autofree char *key = id_key (kz_entry_get_id (kz_franchise_graph_get_node (graph, i)));
+
+      kz_cache_invalidate (self->cache, KZ_CACHE_TIER_BASIC, key);
+      kz_cache_invalidate (self->cache, KZ_CACHE_TIER_DETAILED, key);
+    }
+}
+
 static void
 revalidation_saved (GObject      *object,
                     GAsyncResult *result,
@@ -712,6 +727,8 @@ revalidation_saved (GObject      *object,
       if (graphs_differ (reval->shown, reval->graph))
         {
           g_debug ("The franchise of %" G_GINT64_FORMAT " changed", reval->root_id);
+          forget_titles_of (self, reval->shown);
+          forget_titles_of (self, reval->graph);
           g_signal_emit (self, signals[FRANCHISE_UPDATED], 0, reval->root_id);
         }
     }
