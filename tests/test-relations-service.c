@@ -1456,6 +1456,7 @@ test_two_level_cancel (Fixture       *fixture,
   g_autofree char *key = NULL;
   KzFranchiseOptions options;
   KzStoreStats stats;
+  guint requests;
 
   serve_snapshot (fixture, snapshot);
   unlimited_options (&options);
@@ -1467,16 +1468,24 @@ test_two_level_cancel (Fixture       *fixture,
   graph = kz_relations_service_get_franchise_finish (fixture->service, await (&result), NULL, &error);
   g_assert_null (graph);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (kz_mock_anilist_get_request_count (fixture->mock), ==, 2);
 
   for (guint i = 0; i < 50; i++)
     g_main_context_iteration (NULL, FALSE);
+  /* The walk is shared between askers and learns of the cancel from the
+   * main loop, so a request or two may still go out; never the whole
+   * chain's eleven. */
+  requests = kz_mock_anilist_get_request_count (fixture->mock);
+  g_assert_cmpuint (requests, >=, 2);
+  g_assert_cmpuint (requests, <, 11);
   key = kz_franchise_options_to_key (&options, CHAIN_FIRST);
   g_assert_null (kz_cache_lookup (fixture->cache, KZ_CACHE_TIER_FRANCHISE, key));
   g_assert_true (kz_store_get_stats (fixture->store, 0, &stats, NULL));
   g_assert_cmpuint (stats.n_franchises, ==, 0);
-  /* three seasons fetched, and the fourth as the third's relation */
-  g_assert_cmpuint (stats.n_entries, ==, 4);
+  /* three seasons fetched by the first two requests, the fourth as the
+   * third's relation, and at most two more per later request (whose
+   * answer may also arrive too late to be saved) */
+  g_assert_cmpuint (stats.n_entries, >=, 4);
+  g_assert_cmpuint (stats.n_entries, <=, 4 + 2 * (requests - 2));
 }
 
 int
