@@ -15,36 +15,310 @@
 
 /* What the search asks for; the library search caps it at 50 too. */
 #define SEARCH_LIMIT 50
+/* Arrays this long are let go on a worker thread: freeing 50,000
+ * titles takes longer than a frame. */
+#define RELEASE_IN_THREAD_MIN 1000
+
+/* Letting go of large arrays */
+
+typedef struct {
+  GArray    *ids;
+  GPtrArray *entries;
+} Released;
+
+static void
+release_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Released *released = task_data;
+
+  /* The id array points into the entries: it goes first. The entries
+   * may hold the last references to their titles. */
+  g_clear_pointer (&released->ids, g_array_unref);
+  g_clear_pointer (&released->entries, g_ptr_array_unref);
+  g_free (released);
+
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Drops a reference on @entries and on @ids, on a worker thread when
+ * they are large. Either may be NULL. */
+static void
+release_arrays (GPtrArray *entries,
+                GArray    *ids)
+{
+  g_autoptr(GTask) task = NULL;
+  Released *released;
+
+  if ((entries == NULL || entries->len < RELEASE_IN_THREAD_MIN) &&
+      (ids == NULL || ids->len < RELEASE_IN_THREAD_MIN))
+    {
+      g_clear_pointer (&ids, g_array_unref);
+      g_clear_pointer (&entries, g_ptr_array_unref);
+      return;
+    }
+
+  released = g_new (Released, 1);
+  released->ids = ids;
+  released->entries = entries;
+
+  task = g_task_new (NULL, NULL, NULL, NULL);
+  g_task_set_source_tag (task, release_arrays);
+  g_task_set_task_data (task, released, NULL);
+  g_task_run_in_thread (task, release_thread);
+}
+
+/* KzSidebarList: the rows shown, over an array that is never changed
+ * once shown. Showing another array is one items-changed, however long
+ * either is, and reading a row is an index. */
+
+#define KZ_TYPE_SIDEBAR_LIST (kz_sidebar_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (KzSidebarList, kz_sidebar_list, KZ, SIDEBAR_LIST, GObject)
+
+struct _KzSidebarList
+{
+  GObject    parent_instance;
+  GPtrArray *items;  /* of KzEntry; NULL: none */
+};
+
+static GType
+kz_sidebar_list_get_item_type (GListModel *model)
+{
+  return KZ_TYPE_ENTRY;
+}
+
+static guint
+kz_sidebar_list_get_n_items (GListModel *model)
+{
+  KzSidebarList *self = (KzSidebarList *)model;
+
+  return self->items != NULL ? self->items->len : 0;
+}
+
+static gpointer
+kz_sidebar_list_get_item (GListModel *model,
+                          guint       position)
+{
+  KzSidebarList *self = (KzSidebarList *)model;
+
+  if (self->items == NULL || position >= self->items->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+kz_sidebar_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = kz_sidebar_list_get_item_type;
+  iface->get_n_items = kz_sidebar_list_get_n_items;
+  iface->get_item = kz_sidebar_list_get_item;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (KzSidebarList, kz_sidebar_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, kz_sidebar_list_model_init))
+
+static void
+kz_sidebar_list_finalize (GObject *object)
+{
+  KzSidebarList *self = (KzSidebarList *)object;
+
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (kz_sidebar_list_parent_class)->finalize (object);
+}
+
+static void
+kz_sidebar_list_class_init (KzSidebarListClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = kz_sidebar_list_finalize;
+}
+
+static void
+kz_sidebar_list_init (KzSidebarList *self)
+{
+}
+
+/* Takes a reference on @items, which must not change afterwards; the
+ * one on the array shown before is dropped off the main thread.
+ *
+ * Only the range that differs is reported: the list view keeps the rows
+ * of the titles before and after it, and takes back the rows of titles
+ * that stay within it. */
+static void
+kz_sidebar_list_set_items (KzSidebarList *self,
+                           GPtrArray     *items)
+{
+  GPtrArray *old;
+  guint n_old, n_new, start = 0, end = 0;
+
+  if (items == self->items)
+    return;
+
+  old = g_steal_pointer (&self->items);
+  n_old = old != NULL ? old->len : 0;
+  self->items = items != NULL ? g_ptr_array_ref (items) : NULL;
+  n_new = items != NULL ? items->len : 0;
+
+  while (start < n_old && start < n_new &&
+         old->pdata[start] == items->pdata[start])
+    start++;
+  while (end < n_old - start && end < n_new - start &&
+         old->pdata[n_old - 1 - end] == items->pdata[n_new - 1 - end])
+    end++;
+
+  if (n_old - start - end > 0 || n_new - start - end > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), start, n_old - start - end, n_new - start - end);
+
+  release_arrays (old, NULL);
+}
+
+/* KzSidebarSlot: one row of the search results. The title in it changes
+ * from one search to the next while the row made for it stays: making
+ * rows is what a new list of results would cost most. */
+
+#define KZ_TYPE_SIDEBAR_SLOT (kz_sidebar_slot_get_type ())
+
+G_DECLARE_FINAL_TYPE (KzSidebarSlot, kz_sidebar_slot, KZ, SIDEBAR_SLOT, GObject)
+
+struct _KzSidebarSlot
+{
+  GObject  parent_instance;
+  KzEntry *entry;
+};
+
+enum {
+  SLOT_PROP_0,
+  SLOT_PROP_ENTRY,
+  SLOT_N_PROPS
+};
+
+static GParamSpec *slot_properties[SLOT_N_PROPS];
+
+G_DEFINE_FINAL_TYPE (KzSidebarSlot, kz_sidebar_slot, G_TYPE_OBJECT)
+
+static void
+kz_sidebar_slot_finalize (GObject *object)
+{
+  KzSidebarSlot *self = (KzSidebarSlot *)object;
+
+  g_clear_object (&self->entry);
+
+  G_OBJECT_CLASS (kz_sidebar_slot_parent_class)->finalize (object);
+}
+
+static void
+kz_sidebar_slot_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  KzSidebarSlot *self = (KzSidebarSlot *)object;
+
+  switch (prop_id)
+    {
+    case SLOT_PROP_ENTRY:
+      g_value_set_object (value, self->entry);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+kz_sidebar_slot_class_init (KzSidebarSlotClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = kz_sidebar_slot_finalize;
+  object_class->get_property = kz_sidebar_slot_get_property;
+
+  slot_properties[SLOT_PROP_ENTRY] =
+    g_param_spec_object ("entry", NULL, NULL,
+                         KZ_TYPE_ENTRY,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, SLOT_N_PROPS, slot_properties);
+}
+
+static void
+kz_sidebar_slot_init (KzSidebarSlot *self)
+{
+}
+
+static void
+kz_sidebar_slot_set_entry (KzSidebarSlot *self,
+                           KzEntry       *entry)
+{
+  if (g_set_object (&self->entry, entry))
+    g_object_notify_by_pspec (G_OBJECT (self), slot_properties[SLOT_PROP_ENTRY]);
+}
+
+/* The title a list item stands for, in either list. */
+static KzEntry *
+item_entry (gpointer item)
+{
+  if (KZ_IS_SIDEBAR_SLOT (item))
+    return KZ_SIDEBAR_SLOT (item)->entry;
+
+  return item;
+}
+
+/* The sidebar */
 
 struct _KzLibrarySidebar
 {
   GtkWidget           parent_instance;
 
   KzContext          *context;
-  GCancellable       *list_cancellable;
-  GCancellable       *search_cancellable;
+  GCancellable       *list_cancellable;    /* listing and sorting the library */
+  GCancellable       *search_cancellable;  /* an online search */
+  GCancellable       *dispose_cancellable; /* library searches, only cancelled at dispose */
 
-  GListStore         *store;
-  GtkFilterListModel *filter_model;
-  GtkSortListModel   *sort_model;
-  GtkCustomFilter    *filter;
-  GtkCustomSorter    *sorter;
+  /* Every stored title by title, and the same by id (IdEntry) to find
+   * the current object of a title; NULL until loaded. */
+  GPtrArray          *library;
+  GArray             *library_ids;
+  /* The library without what the adult filter hides. */
+  GPtrArray          *library_visible;
+  /* The search's titles in rank order, and those the filter lets
+   * through; NULL when not searching or before the first results. */
+  GPtrArray          *results;
+  GPtrArray          *results_visible;
 
-  /* id → rank (1 = best) of the current search; NULL when not searching */
-  GHashTable         *search_ranks;
-  /* entry → collation key of its title in the current language */
-  GHashTable         *sort_keys;
+  /* What each list view shows (titles; slots), and what is shown */
+  KzSidebarList      *library_list;
+  GListStore         *results_slots;
+  KzSidebarList      *shown;
+
+  /* Each change of the search text takes a number; results are shown
+   * only for the latest, so a slow earlier search never overwrites a
+   * newer one. */
+  guint               search_serial;
+  guint               shown_serial;
+  guint               end_search_source;
+  guint               library_step_source;
+  guint               fill_slots_source;
 
   guint               loaded : 1;
   guint               loading : 1;
-  guint               searching : 1;
   guint               searching_online : 1;
+  /* One library search runs at a time; the text typed meanwhile is
+   * searched when it ends. */
+  guint               search_running : 1;
+  guint               search_pending : 1;
 
   /* template */
   GtkSearchEntry     *search_entry;
   GtkStack           *stack;
   GtkSpinner         *spinner;
+  GtkStack           *list_stack;
   GtkListView        *list_view;
+  GtkListView        *results_view;
   AdwStatusPage      *no_results_page;
   GtkRevealer        *online_revealer;
   GtkButton          *online_button;
@@ -68,6 +342,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
+
+typedef struct {
+  gint64   id;
+  KzEntry *entry;  /* owned by the library array */
+} IdEntry;
 
 static const char *
 search_text (KzLibrarySidebar *self)
@@ -108,9 +387,9 @@ show_toast (KzLibrarySidebar *self,
 static void
 update_page (KzLibrarySidebar *self)
 {
-  guint n_stored = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->sort_model));
-  gboolean searching = self->search_ranks != NULL && has_search_text (self);
+  guint n_stored = self->library != NULL ? self->library->len : 0;
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->shown));
+  gboolean searching = self->results != NULL && has_search_text (self);
   const char *page;
 
   if (!self->loaded)
@@ -165,94 +444,478 @@ update_online_button (KzLibrarySidebar *self)
                                   -1);
 }
 
-/* Filtering and sorting */
+/* What is shown */
+
+/* About the rows a tall window shows at once. */
+#define FIRST_SLOTS 30
+
+/* A list view of GTK 4.8 makes rows for up to about 200 items at once:
+ * the first time the library is shown, they are made a few at a time,
+ * with frames drawn in between. */
+#define STEPPED_ROWS 200
+#define ROWS_PER_STEP 25
+
+/* Shows some more of the library; FALSE once it is all shown. */
+static gboolean
+show_more_library (KzLibrarySidebar *self)
+{
+  GPtrArray *visible = self->library_visible;
+  guint n_next = g_list_model_get_n_items (G_LIST_MODEL (self->library_list)) + ROWS_PER_STEP;
+  g_autoptr(GPtrArray) first = NULL;
+
+  if (visible == NULL || n_next >= MIN (visible->len, STEPPED_ROWS))
+    {
+      kz_sidebar_list_set_items (self->library_list, visible);
+      return FALSE;
+    }
+
+  first = g_ptr_array_new_full (n_next, g_object_unref);
+  for (guint i = 0; i < n_next; i++)
+    g_ptr_array_add (first, g_object_ref (g_ptr_array_index (visible, i)));
+  kz_sidebar_list_set_items (self->library_list, first);
+
+  return TRUE;
+}
 
 static gboolean
-filter_entry (gpointer item,
-              gpointer user_data)
+show_library_step (gpointer user_data)
 {
   KzLibrarySidebar *self = user_data;
-  KzEntry *entry = item;
-  gint64 id = kz_entry_get_id (entry);
 
-  if (!kz_context_entry_is_visible (self->context, entry))
-    return FALSE;
+  if (show_more_library (self))
+    return G_SOURCE_CONTINUE;
 
-  return self->search_ranks == NULL || g_hash_table_contains (self->search_ranks, &id);
+  self->library_step_source = 0;
+  return G_SOURCE_REMOVE;
 }
 
-static const char *
-sort_key (KzLibrarySidebar *self,
-          KzEntry          *entry)
+static void
+show_library (KzLibrarySidebar *self)
 {
-  const char *key = g_hash_table_lookup (self->sort_keys, entry);
+  if (self->library_step_source != 0)
+    return;
 
-  if (key == NULL)
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->library_list)) == 0 &&
+      self->library_visible != NULL && self->library_visible->len > ROWS_PER_STEP)
     {
-      KzTitleLanguage language = kz_context_get_title_language (self->context);
-      g_autofree char *folded = g_utf8_casefold (kz_entry_get_title (entry, language), -1);
-
-      key = g_utf8_collate_key (folded, -1);
-      g_hash_table_insert (self->sort_keys, entry, (char *)key);
+      show_more_library (self);
+      self->library_step_source = g_idle_add (show_library_step, self);
+      return;
     }
 
-  return key;
+  kz_sidebar_list_set_items (self->library_list, self->library_visible);
 }
 
-static int
-compare_entries (gconstpointer a,
-                 gconstpointer b,
-                 gpointer      user_data)
+/* The titles of @entries the adult filter lets through; a new reference
+ * on @entries itself when that is all of them. */
+static GPtrArray *
+filter_visible (KzLibrarySidebar *self,
+                GPtrArray        *entries)
+{
+  GPtrArray *visible;
+
+  if (entries == NULL)
+    return NULL;
+
+  if (kz_context_get_show_adult (self->context))
+    return g_ptr_array_ref (entries);
+
+  visible = g_ptr_array_new_full (entries->len, g_object_unref);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (entries, i);
+
+      if (kz_context_entry_is_visible (self->context, entry))
+        g_ptr_array_add (visible, g_object_ref (entry));
+    }
+
+  if (visible->len == entries->len)
+    {
+      g_ptr_array_unref (visible);
+      return g_ptr_array_ref (entries);
+    }
+
+  return visible;
+}
+
+/* The first @n_fill results into the slots that are there; slots are
+ * added or removed only for the difference in number. */
+static void
+fill_slots (KzLibrarySidebar *self,
+            GPtrArray        *entries,
+            guint             n_fill)
+{
+  GListModel *slots = G_LIST_MODEL (self->results_slots);
+  guint n_old = g_list_model_get_n_items (slots);
+  guint n_new = entries->len;
+
+  for (guint i = 0; i < MIN (n_old, n_fill); i++)
+    {
+      g_autoptr(KzSidebarSlot) slot = g_list_model_get_item (slots, i);
+
+      kz_sidebar_slot_set_entry (slot, g_ptr_array_index (entries, i));
+    }
+
+  if (n_fill > n_old)
+    {
+      g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+
+      for (guint i = n_old; i < n_fill; i++)
+        {
+          KzSidebarSlot *slot = g_object_new (KZ_TYPE_SIDEBAR_SLOT, NULL);
+
+          kz_sidebar_slot_set_entry (slot, g_ptr_array_index (entries, i));
+          g_ptr_array_add (added, slot);
+        }
+      g_list_store_splice (self->results_slots, n_old, 0, added->pdata, added->len);
+    }
+  else if (n_old > n_new)
+    {
+      g_list_store_splice (self->results_slots, n_new, n_old - n_new, NULL, 0);
+    }
+}
+
+static gboolean
+fill_slots_cb (gpointer user_data)
 {
   KzLibrarySidebar *self = user_data;
-  KzEntry *entry_a = (KzEntry *)a;
-  KzEntry *entry_b = (KzEntry *)b;
-  int result;
 
-  /* Best match first while searching, by title otherwise. */
-  if (self->search_ranks != NULL)
-    {
-      gint64 id_a = kz_entry_get_id (entry_a);
-      gint64 id_b = kz_entry_get_id (entry_b);
-      guint rank_a = GPOINTER_TO_UINT (g_hash_table_lookup (self->search_ranks, &id_a));
-      guint rank_b = GPOINTER_TO_UINT (g_hash_table_lookup (self->search_ranks, &id_b));
+  self->fill_slots_source = 0;
+  if (self->results_visible != NULL)
+    fill_slots (self, self->results_visible, self->results_visible->len);
 
-      if (rank_a != rank_b)
-        return rank_a < rank_b ? -1 : 1;
-    }
-
-  result = strcmp (sort_key (self, entry_a), sort_key (self, entry_b));
-  if (result != 0)
-    return result;
-
-  return kz_entry_get_id (entry_a) < kz_entry_get_id (entry_b) ? -1 : 1;
+  return G_SOURCE_REMOVE;
 }
 
+/* The rows a window shows at once are filled with the new results right
+ * away; those below, after the frame is drawn. */
+static void
+show_results (KzLibrarySidebar *self)
+{
+  GPtrArray *entries = self->results_visible;
+  guint n_first = MIN (entries->len, FIRST_SLOTS);
+
+  gtk_selection_model_unselect_all (gtk_list_view_get_model (self->results_view));
+  fill_slots (self, entries, n_first);
+
+  if (n_first < entries->len && self->fill_slots_source == 0)
+    self->fill_slots_source = g_idle_add (fill_slots_cb, self);
+}
+
+/* Shows the results while searching, the library otherwise. Each list
+ * keeps its rows while the other is shown. */
+static void
+show_current (KzLibrarySidebar *self)
+{
+  if (self->results_visible != NULL)
+    {
+      show_results (self);
+      kz_sidebar_list_set_items (self->shown, self->results_visible);
+      gtk_stack_set_visible_child_name (self->list_stack, "results");
+    }
+  else
+    {
+      kz_sidebar_list_set_items (self->shown, self->library_visible);
+      gtk_stack_set_visible_child_name (self->list_stack, "library");
+    }
+
+  /* Kept current while hidden too: a reload changes few of its rows. */
+  show_library (self);
+
+  update_page (self);
+}
+
+static void
+refilter_library (KzLibrarySidebar *self)
+{
+  g_autoptr(GPtrArray) old = g_steal_pointer (&self->library_visible);
+  gint64 start = g_get_monotonic_time ();
+  gint64 filtered;
+
+  self->library_visible = filter_visible (self, self->library);
+  g_clear_pointer (&self->results_visible, g_ptr_array_unref);
+  self->results_visible = filter_visible (self, self->results);
+  filtered = g_get_monotonic_time ();
+  show_current (self);
+
+  g_debug ("Showing %u of %u titles: %.2f ms to filter, %.2f ms to show",
+           self->library_visible != NULL ? self->library_visible->len : 0,
+           self->library != NULL ? self->library->len : 0,
+           (filtered - start) / 1000.0, (g_get_monotonic_time () - filtered) / 1000.0);
+
+  /* Shown no more: the old array goes now, off the main thread. */
+  release_arrays (g_steal_pointer (&old), NULL);
+}
+
+/* @entries in rank order, NULL to end the search. */
 static void
 set_search_results (KzLibrarySidebar *self,
                     GPtrArray        *entries)
 {
-  g_clear_pointer (&self->search_ranks, g_hash_table_unref);
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  g_clear_pointer (&self->results_visible, g_ptr_array_unref);
 
   if (entries != NULL)
     {
-      self->search_ranks = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+      g_autofree gint64 *ids = g_new (gint64, MAX (entries->len, 1));
 
+      /* Online results may name a title twice; the best rank wins. */
+      self->results = g_ptr_array_new_full (entries->len, g_object_unref);
       for (guint i = 0; i < entries->len; i++)
         {
-          gint64 id = kz_entry_get_id (g_ptr_array_index (entries, i));
+          KzEntry *entry = g_ptr_array_index (entries, i);
 
-          if (!g_hash_table_contains (self->search_ranks, &id))
-            g_hash_table_insert (self->search_ranks, g_memdup2 (&id, sizeof id), GUINT_TO_POINTER (i + 1));
+          ids[i] = kz_entry_get_id (entry);
+          if (g_hash_table_add (seen, &ids[i]))
+            g_ptr_array_add (self->results, g_object_ref (entry));
         }
+
+      self->results_visible = filter_visible (self, self->results);
     }
 
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
-  update_page (self);
+  self->shown_serial = self->search_serial;
+  show_current (self);
 }
 
-/* Loading */
+static int
+compare_id_entries (gconstpointer a,
+                    gconstpointer b)
+{
+  gint64 id_a = ((const IdEntry *)a)->id;
+  gint64 id_b = ((const IdEntry *)b)->id;
+
+  return id_a < id_b ? -1 : id_a > id_b;
+}
+
+static KzEntry *
+find_by_id (GArray *ids,
+            gint64  id)
+{
+  IdEntry key = { id, NULL };
+  IdEntry *found;
+
+  if (ids == NULL)
+    return NULL;
+
+  found = bsearch (&key, ids->data, ids->len, sizeof (IdEntry), compare_id_entries);
+  return found != NULL ? found->entry : NULL;
+}
+
+/* @entries with the library's own object for each title it holds: the
+ * same object in both lists, and from one search to the next, lets the
+ * list views keep the row made for it. */
+static GPtrArray *
+library_objects (KzLibrarySidebar *self,
+                 GPtrArray        *entries)
+{
+  GPtrArray *objects = g_ptr_array_new_full (entries->len, g_object_unref);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (entries, i);
+      KzEntry *stored = find_by_id (self->library_ids, kz_entry_get_id (entry));
+
+      g_ptr_array_add (objects, g_object_ref (stored != NULL ? stored : entry));
+    }
+
+  return objects;
+}
+
+/* After a reload, the results point to the library's new objects. */
+static void
+refresh_results (KzLibrarySidebar *self)
+{
+  GPtrArray *refreshed;
+
+  if (self->results == NULL)
+    return;
+
+  refreshed = library_objects (self, self->results);
+  g_ptr_array_unref (self->results);
+  self->results = refreshed;
+}
+
+/* Loading: the list is read and sorted off the main thread, which then
+ * only filters it and shows it. */
+
+typedef struct {
+  GPtrArray       *entries;      /* as listed */
+  KzTitleLanguage  language;
+  GPtrArray       *old_entries;  /* the library shown until now, or NULL */
+  GArray          *old_ids;
+} SortData;
+
+typedef struct {
+  GPtrArray *entries;  /* by title */
+  GArray    *ids;      /* IdEntry, by id */
+} SortedLibrary;
+
+typedef struct {
+  char    *key;
+  KzEntry *entry;
+} SortItem;
+
+static void
+sort_data_free (gpointer data)
+{
+  SortData *sort = data;
+
+  g_clear_pointer (&sort->old_ids, g_array_unref);
+  g_clear_pointer (&sort->old_entries, g_ptr_array_unref);
+  g_clear_pointer (&sort->entries, g_ptr_array_unref);
+  g_free (sort);
+}
+
+static void
+sorted_library_free (gpointer data)
+{
+  SortedLibrary *sorted = data;
+
+  g_clear_pointer (&sorted->ids, g_array_unref);
+  g_clear_pointer (&sorted->entries, g_ptr_array_unref);
+  g_free (sorted);
+}
+
+static int
+compare_sort_items (const void *a,
+                    const void *b)
+{
+  const SortItem *item_a = a;
+  const SortItem *item_b = b;
+  int result = strcmp (item_a->key, item_b->key);
+
+  if (result != 0)
+    return result;
+
+  return kz_entry_get_id (item_a->entry) < kz_entry_get_id (item_b->entry) ? -1 : 1;
+}
+
+/* Whether a row made for @a would show @b the same. */
+static gboolean
+same_in_rows (KzEntry *a,
+              KzEntry *b)
+{
+  return kz_entry_get_updated_at (a) == kz_entry_get_updated_at (b) &&
+         kz_entry_get_detail (a) == kz_entry_get_detail (b) &&
+         kz_entry_get_is_adult (a) == kz_entry_get_is_adult (b) &&
+         kz_entry_get_format (a) == kz_entry_get_format (b) &&
+         kz_entry_get_year (a) == kz_entry_get_year (b) &&
+         g_strcmp0 (kz_entry_get_age_rating (a), kz_entry_get_age_rating (b)) == 0 &&
+         g_strcmp0 (kz_entry_get_title_romaji (a), kz_entry_get_title_romaji (b)) == 0 &&
+         g_strcmp0 (kz_entry_get_title_english (a), kz_entry_get_title_english (b)) == 0 &&
+         g_strcmp0 (kz_entry_get_title_native (a), kz_entry_get_title_native (b)) == 0 &&
+         g_strcmp0 (kz_entry_get_cover_url (a, KZ_COVER_SIZE_MEDIUM),
+                    kz_entry_get_cover_url (b, KZ_COVER_SIZE_MEDIUM)) == 0 &&
+         g_strcmp0 (kz_entry_get_cover_url (a, KZ_COVER_SIZE_LARGE),
+                    kz_entry_get_cover_url (b, KZ_COVER_SIZE_LARGE)) == 0 &&
+         g_strcmp0 (kz_entry_get_cover_color (a), kz_entry_get_cover_color (b)) == 0;
+}
+
+static void
+sort_library_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  SortData *sort = task_data;
+  guint n = sort->entries->len;
+  g_autofree SortItem *items = g_new (SortItem, MAX (n, 1));
+  SortedLibrary *sorted;
+
+  for (guint i = 0; i < n; i++)
+    {
+      KzEntry *entry = g_ptr_array_index (sort->entries, i);
+      KzEntry *old = find_by_id (sort->old_ids, kz_entry_get_id (entry));
+      g_autofree char *folded = NULL;
+      const char *title;
+
+      /* A title that did not change keeps its object, and so its row. */
+      if (old != NULL && same_in_rows (old, entry))
+        entry = old;
+
+      title = kz_entry_get_title (entry, sort->language);
+      folded = g_utf8_casefold (title != NULL ? title : "", -1);
+
+      items[i].key = g_utf8_collate_key (folded, -1);
+      items[i].entry = entry;
+    }
+
+  qsort (items, n, sizeof (SortItem), compare_sort_items);
+
+  sorted = g_new0 (SortedLibrary, 1);
+  sorted->entries = g_ptr_array_new_full (n, g_object_unref);
+  sorted->ids = g_array_sized_new (FALSE, FALSE, sizeof (IdEntry), n);
+  for (guint i = 0; i < n; i++)
+    {
+      IdEntry id_entry = { kz_entry_get_id (items[i].entry), items[i].entry };
+
+      g_ptr_array_add (sorted->entries, g_object_ref (items[i].entry));
+      g_array_append_val (sorted->ids, id_entry);
+      g_free (items[i].key);
+    }
+  g_array_sort (sorted->ids, compare_id_entries);
+
+  g_task_return_pointer (task, sorted, sorted_library_free);
+}
+
+static void
+library_sorted (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  KzLibrarySidebar *self = KZ_LIBRARY_SIDEBAR (object);
+  SortData *sort = g_task_get_task_data (G_TASK (result));
+  SortedLibrary *sorted;
+  g_autoptr(GPtrArray) old_library = NULL;
+  g_autoptr(GArray) old_ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The task may hold the last references to the library it replaces,
+   * and to the listed titles the old ones stand in for. */
+  release_arrays (g_steal_pointer (&sort->old_entries), g_steal_pointer (&sort->old_ids));
+  release_arrays (g_steal_pointer (&sort->entries), NULL);
+
+  if (!(sorted = g_task_propagate_pointer (G_TASK (result), &error)))
+    return;  /* cancelled: a newer list is on its way */
+
+  old_library = g_steal_pointer (&self->library);
+  old_ids = g_steal_pointer (&self->library_ids);
+  self->library = g_steal_pointer (&sorted->entries);
+  self->library_ids = g_steal_pointer (&sorted->ids);
+  sorted_library_free (sorted);
+
+  self->loading = FALSE;
+  self->loaded = TRUE;
+  g_debug ("Library: %u titles", self->library->len);
+
+  refresh_results (self);
+  refilter_library (self);
+
+  release_arrays (g_steal_pointer (&old_library), g_steal_pointer (&old_ids));
+}
+
+static void
+sort_library (KzLibrarySidebar *self,
+              GPtrArray        *entries)
+{
+  g_autoptr(GTask) task = NULL;
+  SortData *sort = g_new0 (SortData, 1);
+
+  sort->entries = g_ptr_array_ref (entries);
+  sort->language = kz_context_get_title_language (self->context);
+  if (self->library != NULL && self->library_ids != NULL)
+    {
+      sort->old_entries = g_ptr_array_ref (self->library);
+      sort->old_ids = g_array_ref (self->library_ids);
+    }
+
+  self->loading = TRUE;
+  task = g_task_new (self, self->list_cancellable, library_sorted, NULL);
+  g_task_set_source_tag (task, sort_library);
+  g_task_set_task_data (task, sort, sort_data_free);
+  g_task_run_in_thread (task, sort_library_thread);
+}
 
 static void
 library_listed (GObject      *object,
@@ -267,23 +930,25 @@ library_listed (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  self->loading = FALSE;
-  self->loaded = TRUE;
-
   if (entries == NULL)
     {
+      self->loading = FALSE;
+      self->loaded = TRUE;
       g_warning ("Could not list the library: %s", error->message);
       show_toast (self, error->message);
-    }
-  else
-    {
-      g_hash_table_remove_all (self->sort_keys);
-      g_list_store_splice (self->store, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)),
-                           entries->pdata, entries->len);
-      g_debug ("Library: %u titles", entries->len);
+      update_page (self);
+      return;
     }
 
-  update_page (self);
+  sort_library (self, entries);
+}
+
+static void
+restart_list (KzLibrarySidebar *self)
+{
+  g_cancellable_cancel (self->list_cancellable);
+  g_clear_object (&self->list_cancellable);
+  self->list_cancellable = g_cancellable_new ();
 }
 
 void
@@ -291,9 +956,7 @@ kz_library_sidebar_reload (KzLibrarySidebar *self)
 {
   g_return_if_fail (KZ_IS_LIBRARY_SIDEBAR (self));
 
-  g_cancellable_cancel (self->list_cancellable);
-  g_clear_object (&self->list_cancellable);
-  self->list_cancellable = g_cancellable_new ();
+  restart_list (self);
   self->loading = TRUE;
 
   kz_relations_service_list_library_async (kz_context_get_service (self->context), 0, 0,
@@ -303,12 +966,40 @@ kz_library_sidebar_reload (KzLibrarySidebar *self)
 
 /* Searching */
 
+typedef struct {
+  KzLibrarySidebar *self;
+  guint             serial;
+} SearchCall;
+
+static SearchCall *
+search_call_new (KzLibrarySidebar *self)
+{
+  SearchCall *call = g_new (SearchCall, 1);
+
+  call->self = g_object_ref (self);
+  call->serial = self->search_serial;
+
+  return call;
+}
+
+static void
+search_call_free (SearchCall *call)
+{
+  g_object_unref (call->self);
+  g_free (call);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SearchCall, search_call_free)
+
+static void start_library_search (KzLibrarySidebar *self);
+
 static void
 library_searched (GObject      *object,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  g_autoptr(KzLibrarySidebar) self = user_data;
+  g_autoptr(SearchCall) call = user_data;
+  KzLibrarySidebar *self = call->self;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -316,7 +1007,15 @@ library_searched (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  self->searching = FALSE;
+  self->search_running = FALSE;
+
+  if (call->serial != self->search_serial)
+    {
+      /* The text changed meanwhile: these results are for an older one. */
+      if (self->search_pending)
+        start_library_search (self);
+      return;
+    }
 
   if (entries == NULL)
     {
@@ -324,39 +1023,78 @@ library_searched (GObject      *object,
       show_toast (self, error->message);
       entries = g_ptr_array_new ();
     }
+  else
+    {
+      GPtrArray *objects = library_objects (self, entries);
+
+      g_ptr_array_unref (entries);
+      entries = objects;
+    }
 
   set_search_results (self, entries);
 }
 
 static void
-cancel_search (KzLibrarySidebar *self)
+start_library_search (KzLibrarySidebar *self)
 {
-  g_cancellable_cancel (self->search_cancellable);
-  g_clear_object (&self->search_cancellable);
-  self->searching = FALSE;
-  self->searching_online = FALSE;
+  self->search_pending = FALSE;
+
+  if (self->search_running)
+    {
+      self->search_pending = TRUE;
+      return;
+    }
+
+  self->search_running = TRUE;
+  kz_relations_service_search_async (kz_context_get_service (self->context),
+                                     search_text (self), SEARCH_LIMIT, KZ_FETCH_OFFLINE,
+                                     self->dispose_cancellable, library_searched,
+                                     search_call_new (self));
 }
 
 static void
+cancel_online_search (KzLibrarySidebar *self)
+{
+  g_cancellable_cancel (self->search_cancellable);
+  g_clear_object (&self->search_cancellable);
+  self->searching_online = FALSE;
+}
+
+static gboolean
+end_search_cb (gpointer user_data)
+{
+  KzLibrarySidebar *self = user_data;
+
+  self->end_search_source = 0;
+
+  /* The whole list again: it is kept, so this costs nothing. */
+  self->search_pending = FALSE;
+  set_search_results (self, NULL);
+  update_online_button (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs as the text changes: no delay, since a search only costs its
+ * results here, and the searches asked for while one runs are merged. */
+static void
 search_changed_cb (KzLibrarySidebar *self)
 {
-  cancel_search (self);
+  self->search_serial++;
+  cancel_online_search (self);
 
-  if (!has_search_text (self))
+  if (has_search_text (self))
     {
-      set_search_results (self, NULL);
+      g_clear_handle_id (&self->end_search_source, g_source_remove);
+      start_library_search (self);
+      update_online_button (self);
     }
-  else
+  else if (self->end_search_source == 0)
     {
-      self->search_cancellable = g_cancellable_new ();
-      self->searching = TRUE;
-      kz_relations_service_search_async (kz_context_get_service (self->context),
-                                         search_text (self), SEARCH_LIMIT, KZ_FETCH_OFFLINE,
-                                         self->search_cancellable, library_searched,
-                                         g_object_ref (self));
+      /* Replacing the text empties it first: the search ends only if
+       * nothing is typed in the same breath. */
+      self->end_search_source = g_idle_add_full (G_PRIORITY_HIGH, end_search_cb, self, NULL);
     }
-
-  update_online_button (self);
 }
 
 static void
@@ -364,21 +1102,23 @@ online_searched (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
-  g_autoptr(KzLibrarySidebar) self = user_data;
+  g_autoptr(SearchCall) call = user_data;
+  KzLibrarySidebar *self = call->self;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
   KzResultFlags flags = 0;
 
   entries = kz_relations_service_search_finish (KZ_RELATIONS_SERVICE (object), result, &flags, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      call->serial != self->search_serial)
     return;
 
-  self->searching = FALSE;
   self->searching_online = FALSE;
   update_online_button (self);
 
   if (entries == NULL)
     {
+      self->shown_serial = self->search_serial;
       show_toast (self, error->message);
       return;
     }
@@ -402,16 +1142,17 @@ kz_library_sidebar_search_online (KzLibrarySidebar *self)
   if (!has_search_text (self))
     return;
 
-  cancel_search (self);
+  cancel_online_search (self);
+  self->search_serial++;
+  self->search_pending = FALSE;
   self->search_cancellable = g_cancellable_new ();
-  self->searching = TRUE;
   self->searching_online = TRUE;
   update_online_button (self);
 
   kz_relations_service_search_async (kz_context_get_service (self->context),
                                      search_text (self), SEARCH_LIMIT, KZ_FETCH_DEFAULT,
                                      self->search_cancellable, online_searched,
-                                     g_object_ref (self));
+                                     search_call_new (self));
 }
 
 static void
@@ -432,7 +1173,7 @@ static void
 activate_position (KzLibrarySidebar *self,
                    guint             position)
 {
-  g_autoptr(KzEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->sort_model), position);
+  g_autoptr(KzEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->shown), position);
 
   if (entry != NULL)
     g_signal_emit (self, signals[TITLE_ACTIVATED], 0, kz_entry_get_id (entry));
@@ -442,14 +1183,27 @@ static void
 list_activate_cb (KzLibrarySidebar *self,
                   guint             position)
 {
-  activate_position (self, position);
+  g_autoptr(KzEntry) entry = g_list_model_get_item (G_LIST_MODEL (self->library_list), position);
+
+  if (entry != NULL)
+    g_signal_emit (self, signals[TITLE_ACTIVATED], 0, kz_entry_get_id (entry));
+}
+
+static void
+results_activate_cb (KzLibrarySidebar *self,
+                     guint             position)
+{
+  g_autoptr(KzSidebarSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->results_slots), position);
+
+  if (slot != NULL && slot->entry != NULL)
+    g_signal_emit (self, signals[TITLE_ACTIVATED], 0, kz_entry_get_id (slot->entry));
 }
 
 /* Enter in the search entry opens the best match. */
 static void
 search_activate_cb (KzLibrarySidebar *self)
 {
-  if (!self->searching && has_search_text (self))
+  if (!kz_library_sidebar_get_busy (self) && has_search_text (self))
     activate_position (self, 0);
 }
 
@@ -460,9 +1214,11 @@ search_key_pressed_cb (KzLibrarySidebar      *self,
                        GdkModifierType        state,
                        GtkEventControllerKey *controller)
 {
+  GtkWidget *list = gtk_stack_get_visible_child (self->list_stack);
+
   if ((keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down) &&
-      g_list_model_get_n_items (G_LIST_MODEL (self->sort_model)) > 0)
-    return gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD);
+      g_list_model_get_n_items (G_LIST_MODEL (self->shown)) > 0)
+    return gtk_widget_child_focus (list, GTK_DIR_TAB_FORWARD);
 
   return GDK_EVENT_PROPAGATE;
 }
@@ -478,7 +1234,7 @@ row_released_cb (GtkGestureClick *gesture,
 {
   GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
   GtkWidget *sidebar = gtk_widget_get_ancestor (row, KZ_TYPE_LIBRARY_SIDEBAR);
-  KzEntry *entry = gtk_list_item_get_item (list_item);
+  KzEntry *entry = item_entry (gtk_list_item_get_item (list_item));
 
   if (n_press == 1 && entry != NULL && sidebar != NULL)
     g_signal_emit (sidebar, signals[TITLE_ACTIVATED], 0, kz_entry_get_id (entry));
@@ -499,12 +1255,35 @@ setup_row_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+slot_changed_cb (KzSidebarSlot *slot,
+                 GParamSpec    *pspec,
+                 KzEntryRow    *row)
+{
+  kz_entry_row_set_entry (row, slot->entry);
+}
+
+static void
 bind_row_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *list_item,
              KzLibrarySidebar         *self)
 {
-  kz_entry_row_set_entry (KZ_ENTRY_ROW (gtk_list_item_get_child (list_item)),
-                          gtk_list_item_get_item (list_item));
+  gpointer item = gtk_list_item_get_item (list_item);
+  KzEntryRow *row = KZ_ENTRY_ROW (gtk_list_item_get_child (list_item));
+
+  kz_entry_row_set_entry (row, item_entry (item));
+  if (KZ_IS_SIDEBAR_SLOT (item))
+    g_signal_connect_object (item, "notify::entry", G_CALLBACK (slot_changed_cb), row, 0);
+}
+
+static void
+unbind_row_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               KzLibrarySidebar         *self)
+{
+  gpointer item = gtk_list_item_get_item (list_item);
+
+  if (KZ_IS_SIDEBAR_SLOT (item))
+    g_signal_handlers_disconnect_by_func (item, slot_changed_cb, gtk_list_item_get_child (list_item));
 }
 
 /* Settings that change what is shown */
@@ -512,22 +1291,39 @@ bind_row_cb (GtkSignalListItemFactory *factory,
 static void
 show_adult_changed (KzLibrarySidebar *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_page (self);
+  refilter_library (self);
 }
 
+/* The order follows the titles shown: sorted again, off the main
+ * thread, while the old order stays on screen. */
 static void
 title_language_changed (KzLibrarySidebar *self)
 {
-  g_hash_table_remove_all (self->sort_keys);
-  gtk_sorter_changed (GTK_SORTER (self->sorter), GTK_SORTER_CHANGE_DIFFERENT);
+  /* A list on its way may be sorted for the other language already. */
+  if (self->loading)
+    {
+      kz_library_sidebar_reload (self);
+      return;
+    }
+
+  if (self->library == NULL)
+    return;
+
+  restart_list (self);
+  sort_library (self, self->library);
 }
 
 static void
-items_changed_cb (KzLibrarySidebar *self)
+set_up_list_view (GtkListView        *list_view,
+                  GListModel         *list,
+                  GtkListItemFactory *factory)
 {
-  if (self->loaded)
-    update_page (self);
+  g_autoptr(GtkSingleSelection) selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (list)));
+
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  gtk_single_selection_set_can_unselect (selection, TRUE);
+  gtk_list_view_set_model (list_view, GTK_SELECTION_MODEL (selection));
+  gtk_list_view_set_factory (list_view, factory);
 }
 
 /* GObject */
@@ -537,32 +1333,21 @@ kz_library_sidebar_constructed (GObject *object)
 {
   KzLibrarySidebar *self = (KzLibrarySidebar *)object;
   GtkListItemFactory *factory;
-  GtkSingleSelection *selection;
 
   G_OBJECT_CLASS (kz_library_sidebar_parent_class)->constructed (object);
 
   g_assert (KZ_IS_CONTEXT (self->context));
 
-  self->store = g_list_store_new (KZ_TYPE_ENTRY);
-  self->filter = gtk_custom_filter_new (filter_entry, self, NULL);
-  self->sorter = gtk_custom_sorter_new (compare_entries, self, NULL);
-  self->filter_model = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
-                                                  GTK_FILTER (g_object_ref (self->filter)));
-  self->sort_model = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->filter_model)),
-                                              GTK_SORTER (g_object_ref (self->sorter)));
-  g_signal_connect_object (self->sort_model, "items-changed",
-                           G_CALLBACK (items_changed_cb), self, G_CONNECT_SWAPPED);
-
-  selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (self->sort_model)));
-  gtk_single_selection_set_autoselect (selection, FALSE);
-  gtk_single_selection_set_can_unselect (selection, TRUE);
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
-  g_object_unref (selection);
+  self->library_list = g_object_new (KZ_TYPE_SIDEBAR_LIST, NULL);
+  self->results_slots = g_list_store_new (KZ_TYPE_SIDEBAR_SLOT);
+  self->shown = g_object_new (KZ_TYPE_SIDEBAR_LIST, NULL);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
-  gtk_list_view_set_factory (self->list_view, factory);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_row_cb), self);
+  set_up_list_view (self->list_view, G_LIST_MODEL (self->library_list), factory);
+  set_up_list_view (self->results_view, G_LIST_MODEL (self->results_slots), factory);
   g_object_unref (factory);
 
   g_signal_connect_object (self->context, "notify::show-adult",
@@ -586,23 +1371,33 @@ kz_library_sidebar_dispose (GObject *object)
 
   g_cancellable_cancel (self->list_cancellable);
   g_cancellable_cancel (self->search_cancellable);
+  g_cancellable_cancel (self->dispose_cancellable);
+  g_clear_handle_id (&self->end_search_source, g_source_remove);
+  g_clear_handle_id (&self->library_step_source, g_source_remove);
+  g_clear_handle_id (&self->fill_slots_source, g_source_remove);
 
   if (self->list_view != NULL)
     {
       gtk_list_view_set_model (self->list_view, NULL);
       gtk_list_view_set_factory (self->list_view, NULL);
     }
+  if (self->results_view != NULL)
+    {
+      gtk_list_view_set_model (self->results_view, NULL);
+      gtk_list_view_set_factory (self->results_view, NULL);
+    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), KZ_TYPE_LIBRARY_SIDEBAR);
 
   g_clear_object (&self->list_cancellable);
   g_clear_object (&self->search_cancellable);
-  g_clear_object (&self->sort_model);
-  g_clear_object (&self->filter_model);
-  g_clear_object (&self->sorter);
-  g_clear_object (&self->filter);
-  g_clear_object (&self->store);
-  g_clear_pointer (&self->search_ranks, g_hash_table_unref);
+  g_clear_object (&self->shown);
+  g_clear_object (&self->results_slots);
+  g_clear_object (&self->library_list);
+  g_clear_pointer (&self->results_visible, g_ptr_array_unref);
+  g_clear_pointer (&self->results, g_ptr_array_unref);
+  release_arrays (g_steal_pointer (&self->library_visible), NULL);
+  release_arrays (g_steal_pointer (&self->library), g_steal_pointer (&self->library_ids));
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (kz_library_sidebar_parent_class)->dispose (object);
@@ -613,7 +1408,7 @@ kz_library_sidebar_finalize (GObject *object)
 {
   KzLibrarySidebar *self = (KzLibrarySidebar *)object;
 
-  g_hash_table_unref (self->sort_keys);
+  g_clear_object (&self->dispose_cancellable);
 
   G_OBJECT_CLASS (kz_library_sidebar_parent_class)->finalize (object);
 }
@@ -703,7 +1498,9 @@ kz_library_sidebar_class_init (KzLibrarySidebarClass *klass)
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, search_entry);
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, stack);
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, spinner);
+  gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, list_stack);
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, list_view);
+  gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, results_view);
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, no_results_page);
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, online_revealer);
   gtk_widget_class_bind_template_child (widget_class, KzLibrarySidebar, online_button);
@@ -715,6 +1512,7 @@ kz_library_sidebar_class_init (KzLibrarySidebarClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_key_pressed_cb);
   gtk_widget_class_bind_template_callback (widget_class, list_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, results_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, online_clicked_cb);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
@@ -724,7 +1522,7 @@ kz_library_sidebar_class_init (KzLibrarySidebarClass *klass)
 static void
 kz_library_sidebar_init (KzLibrarySidebar *self)
 {
-  self->sort_keys = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+  self->dispose_cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -754,7 +1552,7 @@ GListModel *
 kz_library_sidebar_get_model (KzLibrarySidebar *self)
 {
   g_return_val_if_fail (KZ_IS_LIBRARY_SIDEBAR (self), NULL);
-  return G_LIST_MODEL (self->sort_model);
+  return G_LIST_MODEL (self->shown);
 }
 
 GtkEditable *
@@ -776,5 +1574,6 @@ gboolean
 kz_library_sidebar_get_busy (KzLibrarySidebar *self)
 {
   g_return_val_if_fail (KZ_IS_LIBRARY_SIDEBAR (self), FALSE);
-  return self->loading || self->searching;
+  return self->loading || self->library_step_source != 0 ||
+         self->searching_online || self->shown_serial != self->search_serial;
 }

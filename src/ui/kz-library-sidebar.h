@@ -20,9 +20,13 @@ void         kz_library_sidebar_reload           (KzLibrarySidebar *self);
 void         kz_library_sidebar_focus_search     (KzLibrarySidebar *self);
 void         kz_library_sidebar_search_online    (KzLibrarySidebar *self);
 
-/* For tests: the rows shown, the search entry, the page shown
- * ("loading", "list", "empty" or "no-results") and whether a load or a
- * search is still running. */
+/* For tests and the benchmark: the titles shown, in the order shown
+ * (the search results while searching, the whole library otherwise;
+ * the same model throughout), the search entry, the page shown
+ * ("loading", "list", "empty" or "no-results"), and whether anything is
+ * still to come: from a change of the search text until the model shows
+ * the outcome for that text, while the library loads, and while AniList
+ * is searched. */
 GListModel  *kz_library_sidebar_get_model        (KzLibrarySidebar *self);
 GtkEditable *kz_library_sidebar_get_search_entry (KzLibrarySidebar *self);
 const char  *kz_library_sidebar_get_visible_page (KzLibrarySidebar *self);
