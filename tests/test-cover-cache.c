@@ -799,6 +799,43 @@ test_cancel_before (Fixture       *fixture,
   assert_stats (fixture, 0, 0, 0, 0);
 }
 
+/* Local only: nothing is downloaded from another machine, but a cover
+ * already on disk is still read. */
+static void
+test_local_only (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char *remote = "https://s4.anilist.co/file/anilistcdn/media/anime/cover/medium/bx235.png";
+  g_autofree char *local = url_for (fixture, "/cover.png");
+  g_autofree char *stored = expected_path (fixture, remote);
+  g_autoptr(GError) error = NULL;
+  Result refused = { 0, };
+  Result nearby = { 0, };
+  Result on_disk = { 0, };
+
+  kz_cover_cache_set_local_only (fixture->cache, TRUE);
+
+  fetch (fixture, remote, NULL, &refused);
+  g_assert_error (refused.error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
+  g_assert_null (refused.bytes);
+
+  fetch (fixture, local, NULL, &nearby);
+  g_assert_no_error (nearby.error);
+  assert_is_tiny_png (nearby.bytes);
+  g_assert_cmpuint (requests_for (fixture, "/cover.png"), ==, 1);
+
+  g_assert_cmpint (g_mkdir_with_parents (fixture->directory, 0700), ==, 0);
+  g_file_set_contents (stored, (const char *) tiny_png, sizeof tiny_png, &error);
+  g_assert_no_error (error);
+  fetch (fixture, remote, NULL, &on_disk);
+  g_assert_no_error (on_disk.error);
+  assert_is_tiny_png (on_disk.bytes);
+
+  result_clear (&refused);
+  result_clear (&nearby);
+  result_clear (&on_disk);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -822,6 +859,7 @@ main (int   argc,
   ADD ("cancel", test_cancel);
   ADD ("cancel-one-waiter", test_cancel_one_waiter);
   ADD ("cancel-before", test_cancel_before);
+  ADD ("local-only", test_local_only);
 
 #undef ADD
 

@@ -553,6 +553,20 @@ host_is_loopback (const char *host)
   return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
+/* TRUE when @uri names this computer (localhost or a loopback address):
+ * a stand-in, a test or a local mirror. */
+gboolean
+kz_endpoint_is_loopback (const char *uri)
+{
+  g_autoptr(GUri) parsed = NULL;
+
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  parsed = g_uri_parse (uri, SOUP_HTTP_URI_FLAGS, NULL);
+
+  return parsed != NULL && host_is_loopback (g_uri_get_host (parsed));
+}
+
 /* https anywhere; plain http only to this machine, for tests and local
  * mirrors. */
 gboolean

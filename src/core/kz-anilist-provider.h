@@ -38,5 +38,6 @@ guint              kz_anilist_provider_get_lookahead_batch (KzAniListProvider *s
 
 gboolean           kz_endpoint_is_acceptable            (const char         *uri,
                                                          GError            **error);
+gboolean           kz_endpoint_is_loopback              (const char         *uri);
 
 G_END_DECLS

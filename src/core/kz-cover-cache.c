@@ -36,6 +36,7 @@ struct _KzCoverCache
 
   char        *directory;
   gsize        max_bytes;
+  gboolean     local_only;
   SoupSession *session;
   GHashTable  *pending;     /* URL → Pending, while a fetch is in flight */
   KzCoverCacheStats stats;
@@ -420,6 +421,14 @@ on_sent (GObject      *object,
 static void
 pending_download (Pending *p)
 {
+  if (p->self->local_only && !kz_endpoint_is_loopback (p->url))
+    {
+      pending_fail (p, g_error_new (G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                    "Not downloading the cover at “%s”: covers come only "
+                                    "from this computer here", p->url));
+      return;
+    }
+
   p->message = soup_message_new (SOUP_METHOD_GET, p->url);
   if (p->message == NULL)
     {
@@ -585,6 +594,14 @@ kz_cover_cache_new (const char *directory)
     self->directory = g_build_filename (g_get_user_cache_dir (), "kizuna", "covers", NULL);
 
   return self;
+}
+
+void
+kz_cover_cache_set_local_only (KzCoverCache *self,
+                               gboolean      local_only)
+{
+  g_return_if_fail (KZ_IS_COVER_CACHE (self));
+  self->local_only = !!local_only;
 }
 
 const char *

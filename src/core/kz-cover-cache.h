@@ -29,6 +29,10 @@ KzCoverCache *kz_cover_cache_new          (const char          *directory);
 const char   *kz_cover_cache_get_directory (KzCoverCache       *self);
 void          kz_cover_cache_set_max_bytes (KzCoverCache       *self,
                                             gsize               max_bytes);
+/* TRUE: download only from this computer; covers already on disk are
+ * still read. */
+void          kz_cover_cache_set_local_only (KzCoverCache      *self,
+                                             gboolean           local_only);
 /* The image's bytes (not decoded), from disk or downloaded. http(s) only;
  * plain http only to loopback. */
 void          kz_cover_cache_fetch_async   (KzCoverCache       *self,

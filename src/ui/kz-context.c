@@ -321,20 +321,13 @@ create_provider (const char *endpoint,
   return KZ_PROVIDER (g_steal_pointer (&provider));
 }
 
+/* No AniList, or a stand-in on this computer. */
 static gboolean
-is_loopback_endpoint (const char *endpoint)
+anilist_is_local (KzProvider *anilist)
 {
-  g_autoptr(GUri) uri = endpoint ? g_uri_parse (endpoint, G_URI_FLAGS_NONE, NULL) : NULL;
-  g_autoptr(GInetAddress) address = NULL;
-  const char *host = uri ? g_uri_get_host (uri) : NULL;
-
-  if (host == NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
+  return anilist == NULL ||
+         (KZ_IS_ANILIST_PROVIDER (anilist) &&
+          kz_endpoint_is_loopback (kz_anilist_provider_get_endpoint (KZ_ANILIST_PROVIDER (anilist))));
 }
 
 /* Jikan at $KIZUNA_JIKAN_URL, else the public one; but never the public
@@ -348,10 +341,7 @@ create_rating_enricher (KzStore    *store,
   g_autoptr(KzJikanProvider) jikan = NULL;
   g_autoptr(GError) error = NULL;
 
-  if ((jikan_url == NULL || *jikan_url == '\0') &&
-      (anilist == NULL ||
-       (KZ_IS_ANILIST_PROVIDER (anilist) &&
-        is_loopback_endpoint (kz_anilist_provider_get_endpoint (KZ_ANILIST_PROVIDER (anilist))))))
+  if ((jikan_url == NULL || *jikan_url == '\0') && anilist_is_local (anilist))
     {
       g_debug ("Not asking Jikan for age ratings: AniList is a local stand-in");
       return NULL;
@@ -401,6 +391,9 @@ library_opened (GObject      *object,
   self->cache = kz_cache_new ();
   self->provider = create_provider (load->endpoint, self->settings);
   self->covers = kz_cover_cache_new (NULL);
+  /* Covers follow AniList: from a stand-in on this computer, never the
+   * real image servers, so tests and demonstrations stay offline. */
+  kz_cover_cache_set_local_only (self->covers, anilist_is_local (self->provider));
   self->ratings = create_rating_enricher (self->store, self->provider);
   if (self->ratings != NULL)
     g_signal_connect_object (self->ratings, "rating-changed", G_CALLBACK (rating_changed),
