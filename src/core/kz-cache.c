@@ -9,6 +9,7 @@
 
 #include "kz-cache.h"
 #include "kz-clock.h"
+#include "kz-shard-lock.h"
 
 #include <string.h>
 
@@ -18,19 +19,8 @@
  * itself. Values are immutable GObjects, so a reader takes a reference
  * under the read lock and the recency stamp is an atomic store.
  *
- * The lock is not a GRWLock. A GRWLock's read side increments a reader
- * count that every reader of the shard shares, so two threads reading at
- * once keep taking that cache line from each other and two readers ran no
- * faster than one. Here each thread slot (below) has its own reader count
- * per shard, and a reader only writes there: it announces itself, then
- * checks the shard's writer flag, which stays unchanged in every core's
- * cache while nobody writes. A writer takes the shard's mutex, raises the
- * flag, then waits until no slot counts a reader of the shard; a reader
- * that finds the flag raised steps back and waits on the mutex. Both sides
- * use sequentially consistent atomics, so either the reader sees the flag
- * or the writer sees the reader. Writers are rare (an insert follows a
- * network fetch or a library read), readers stay inside for tens of
- * nanoseconds, so the writer's wait is short.
+ * The lock is not a GRWLock: kz-shard-lock.h says why, and how readers
+ * count themselves in per-thread slots instead.
  *
  * What a lookup writes is kept off lines other readers use: reader counts,
  * hit and miss counters live in per-thread slots that get_stats() adds up,
@@ -57,11 +47,6 @@
  * value.
  */
 
-#define CACHE_LINE 64
-#define SHARD_BITS 4
-#define N_SHARDS (1 << SHARD_BITS)
-#define N_ALL_SHARDS (KZ_CACHE_N_TIERS * N_SHARDS)
-
 /* Hash table slot and bookkeeping, roughly. */
 #define ITEM_OVERHEAD (sizeof (CacheItem) + 4 * sizeof (gpointer))
 
@@ -83,12 +68,10 @@ typedef struct {
 
 /* One per cache line: readers only read it while no writer comes. */
 typedef struct {
-  _Alignas (CACHE_LINE)
-  gint        writer;    /* atomic: a writer holds the shard or waits for it */
-  guint       index;     /* of this shard's count in each slot's readers[] */
+  _Alignas (KZ_CACHE_LINE)
+  KzShardLock lock;
   GHashTable *items;     /* the item (as ItemKey) → the item */
   gint64      ttl_usec;  /* the tier's TTL, copied so lookups read it under the lock */
-  GMutex      write_lock;
 } Shard;
 
 typedef struct {
@@ -101,22 +84,7 @@ typedef struct {
   gsize     swept;         /* atomic */
 } Tier;
 
-/* What lookups write, per thread; more threads than slots share them, so
- * every update is an atomic read-modify-write. Slots start on their own
- * cache line and never share one. */
-#define N_THREAD_SLOTS 16
-
-typedef struct {
-  _Alignas (CACHE_LINE)
-  gint   readers[N_ALL_SHARDS];      /* atomic: inside each shard's read lock */
-  gint64 last_stamp;                 /* atomic */
-  gsize  hits[KZ_CACHE_N_TIERS];     /* atomic */
-  gsize  misses[KZ_CACHE_N_TIERS];   /* atomic */
-  gsize  expired[KZ_CACHE_N_TIERS];  /* atomic */
-} ThreadSlot;
-
-G_STATIC_ASSERT (sizeof (Shard) % CACHE_LINE == 0);
-G_STATIC_ASSERT (sizeof (ThreadSlot) % CACHE_LINE == 0);
+G_STATIC_ASSERT (sizeof (Shard) % KZ_CACHE_LINE == 0);
 
 /* Recency stamps per microsecond of clock time: room for ties. */
 #define STAMPS_PER_USEC 256
@@ -129,8 +97,8 @@ struct _KzCache
 
   KzClockFunc   clock;
   gpointer      clock_data;
-  Shard        *shards;        /* N_ALL_SHARDS, tier by tier, aligned */
-  ThreadSlot   *thread_slots;  /* N_THREAD_SLOTS, aligned */
+  Shard        *shards;        /* KZ_N_ALL_SHARDS, tier by tier, aligned */
+  KzThreadSlot *thread_slots;  /* KZ_N_THREAD_SLOTS, aligned */
   GSource      *sweep_source;
   gsize         next_serial;   /* atomic, written by inserts only */
 
@@ -246,104 +214,17 @@ atomic_set_int64 (gint64 *location,
   __atomic_store_n (location, value, __ATOMIC_RELAXED);
 }
 
-/* Slot indices are per thread and shared by every cache. A thread takes
- * the least used slot and gives it back when it exits. */
-static gint thread_slot_users[N_THREAD_SLOTS];  /* atomic */
-static _Thread_local guint thread_slot_plus_one;
-
-static void
-release_thread_slot (gpointer data)
-{
-  g_atomic_int_add (&thread_slot_users[GPOINTER_TO_UINT (data) - 1], -1);
-}
-
-static GPrivate thread_slot_owner = G_PRIVATE_INIT (release_thread_slot);
-
-static G_GNUC_NO_INLINE guint
-claim_thread_slot (void)
-{
-  guint best = 0;
-
-  for (guint i = 1; i < N_THREAD_SLOTS; i++)
-    if (g_atomic_int_get (&thread_slot_users[i]) < g_atomic_int_get (&thread_slot_users[best]))
-      best = i;
-
-  g_atomic_int_inc (&thread_slot_users[best]);
-  thread_slot_plus_one = best + 1;
-  g_private_set (&thread_slot_owner, GUINT_TO_POINTER (best + 1));
-
-  return best;
-}
-
-static inline ThreadSlot *
+static inline KzThreadSlot *
 kz_cache_get_thread_slot (KzCache *self)
 {
-  guint plus_one = thread_slot_plus_one;
-
-  return &self->thread_slots[G_LIKELY (plus_one != 0) ? plus_one - 1 : claim_thread_slot ()];
-}
-
-static inline void
-shard_read_lock (Shard      *shard,
-                 ThreadSlot *slot)
-{
-  gint *count = &slot->readers[shard->index];
-
-  for (;;)
-    {
-      __atomic_fetch_add (count, 1, __ATOMIC_SEQ_CST);
-      if (G_LIKELY (__atomic_load_n (&shard->writer, __ATOMIC_SEQ_CST) == 0))
-        return;
-
-      /* A writer is in or about to be: step back, so it can go ahead,
-       * and sleep until it lets go of the mutex. */
-      __atomic_fetch_sub (count, 1, __ATOMIC_RELEASE);
-      g_mutex_lock (&shard->write_lock);
-      g_mutex_unlock (&shard->write_lock);
-    }
-}
-
-static inline void
-shard_read_unlock (Shard      *shard,
-                   ThreadSlot *slot)
-{
-  __atomic_fetch_sub (&slot->readers[shard->index], 1, __ATOMIC_RELEASE);
-}
-
-static void
-shard_write_lock (KzCache *self,
-                  Shard   *shard)
-{
-  g_mutex_lock (&shard->write_lock);
-
-  /* An exchange rather than a store: it reads the previous writer's
-   * release, which orders this writer after it for every observer. */
-  __atomic_exchange_n (&shard->writer, 1, __ATOMIC_SEQ_CST);
-
-  for (guint i = 0; i < N_THREAD_SLOTS; i++)
-    {
-      gint *count = &self->thread_slots[i].readers[shard->index];
-      guint spins = 0;
-
-      /* Readers leave within nanoseconds unless preempted meanwhile. */
-      while (__atomic_load_n (count, __ATOMIC_SEQ_CST) != 0)
-        if (++spins > 64)
-          g_thread_yield ();
-    }
-}
-
-static void
-shard_write_unlock (Shard *shard)
-{
-  __atomic_store_n (&shard->writer, 0, __ATOMIC_RELEASE);
-  g_mutex_unlock (&shard->write_lock);
+  return &self->thread_slots[_kz_thread_slot_index ()];
 }
 
 /* A stamp later than any this slot handed out before, and following the
  * clock otherwise, so stamps from different threads compare by time. */
 static gint64
-next_stamp (ThreadSlot *slot,
-            gint64      now)
+next_stamp (KzThreadSlot *slot,
+            gint64        now)
 {
   gint64 last = atomic_get_int64 (&slot->last_stamp);
   gint64 stamp;
@@ -359,7 +240,7 @@ static inline Shard *
 tier_shards (KzCache     *self,
              KzCacheTier  tier)
 {
-  return &self->shards[tier * N_SHARDS];
+  return &self->shards[tier * KZ_N_SHARDS];
 }
 
 static inline Shard *
@@ -371,7 +252,7 @@ shard_for_hash (KzCache     *self,
    * bits of short keys empty, and the hash table uses the low ones. */
   guint32 mixed = hash * 0x9E3779B1u;
 
-  return &tier_shards (self, tier)[mixed >> (32 - SHARD_BITS)];
+  return &tier_shards (self, tier)[mixed >> (32 - KZ_SHARD_BITS)];
 }
 
 /* Accounting for items taken out of a tier, done under the shard's write
@@ -442,7 +323,7 @@ tier_steal_candidate (KzCache         *self,
   ItemKey probe = { candidate->hash, candidate->key };
   CacheItem *item;
 
-  shard_write_lock (self, shard);
+  _kz_shard_write_lock (&shard->lock, self->thread_slots);
   item = g_hash_table_lookup (shard->items, &probe);
   if (item != NULL && item->serial == candidate->serial)
     {
@@ -453,7 +334,7 @@ tier_steal_candidate (KzCache         *self,
     {
       item = NULL;
     }
-  shard_write_unlock (shard);
+  _kz_shard_write_unlock (&shard->lock);
 
   return item;
 }
@@ -466,17 +347,17 @@ tier_pick_victims (KzCache     *self,
                    guint        n_wanted,
                    GArray      *victims)
 {
-  ThreadSlot *slot = kz_cache_get_thread_slot (self);
+  KzThreadSlot *slot = kz_cache_get_thread_slot (self);
   Candidate best = { 0, };
   gboolean have_best = FALSE;
 
-  for (guint i = 0; i < N_SHARDS; i++)
+  for (guint i = 0; i < KZ_N_SHARDS; i++)
     {
       Shard *shard = &tier_shards (self, tier)[i];
       GHashTableIter iter;
       CacheItem *item;
 
-      shard_read_lock (shard, slot);
+      _kz_shard_read_lock (&shard->lock, slot);
       g_hash_table_iter_init (&iter, shard->items);
       while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &item))
         {
@@ -503,7 +384,7 @@ tier_pick_victims (KzCache     *self,
               have_best = TRUE;
             }
         }
-      shard_read_unlock (shard, slot);
+      _kz_shard_read_unlock (&shard->lock, slot);
     }
 
   if (n_wanted > 1)
@@ -620,12 +501,12 @@ kz_cache_finalize (GObject *object)
 {
   KzCache *self = (KzCache *) object;
 
-  for (guint i = 0; i < N_ALL_SHARDS; i++)
+  for (guint i = 0; i < KZ_N_ALL_SHARDS; i++)
     {
       Shard *shard = &self->shards[i];
 
       g_clear_pointer (&shard->items, g_hash_table_unref);
-      g_mutex_clear (&shard->write_lock);
+      _kz_shard_lock_clear (&shard->lock);
     }
   g_aligned_free (self->shards);
   g_aligned_free (self->thread_slots);
@@ -651,8 +532,8 @@ static void
 kz_cache_init (KzCache *self)
 {
   self->clock = kz_clock_coarse_now;
-  self->shards = g_aligned_alloc0 (N_ALL_SHARDS, sizeof (Shard), CACHE_LINE);
-  self->thread_slots = g_aligned_alloc0 (N_THREAD_SLOTS, sizeof (ThreadSlot), CACHE_LINE);
+  self->shards = g_aligned_alloc0 (KZ_N_ALL_SHARDS, sizeof (Shard), KZ_CACHE_LINE);
+  self->thread_slots = g_aligned_alloc0 (KZ_N_THREAD_SLOTS, sizeof (KzThreadSlot), KZ_CACHE_LINE);
 
   for (guint t = 0; t < KZ_CACHE_N_TIERS; t++)
     {
@@ -661,12 +542,11 @@ kz_cache_init (KzCache *self)
       g_mutex_init (&tier->evict_lock);
       tier->max_entries = tier_defaults[t].max_entries;
 
-      for (guint i = 0; i < N_SHARDS; i++)
+      for (guint i = 0; i < KZ_N_SHARDS; i++)
         {
           Shard *shard = &tier_shards (self, t)[i];
 
-          g_mutex_init (&shard->write_lock);
-          shard->index = t * N_SHARDS + i;
+          _kz_shard_lock_init (&shard->lock, t * KZ_N_SHARDS + i);
           shard->items = shard_table_new ();
           shard->ttl_usec = tier_defaults[t].ttl_usec;
         }
@@ -717,13 +597,13 @@ kz_cache_set_ttl (KzCache     *self,
   g_return_if_fail (TIER_IS_VALID (tier));
   g_return_if_fail (ttl_usec > 0);
 
-  for (guint i = 0; i < N_SHARDS; i++)
+  for (guint i = 0; i < KZ_N_SHARDS; i++)
     {
       Shard *shard = &tier_shards (self, tier)[i];
 
-      shard_write_lock (self, shard);
+      _kz_shard_write_lock (&shard->lock, self->thread_slots);
       shard->ttl_usec = ttl_usec;
-      shard_write_unlock (shard);
+      _kz_shard_write_unlock (&shard->lock);
     }
 }
 
@@ -731,7 +611,7 @@ gint64
 kz_cache_get_ttl (KzCache     *self,
                   KzCacheTier  tier)
 {
-  ThreadSlot *slot;
+  KzThreadSlot *slot;
   Shard *shard;
   gint64 ttl_usec;
 
@@ -740,9 +620,9 @@ kz_cache_get_ttl (KzCache     *self,
 
   slot = kz_cache_get_thread_slot (self);
   shard = &tier_shards (self, tier)[0];
-  shard_read_lock (shard, slot);
+  _kz_shard_read_lock (&shard->lock, slot);
   ttl_usec = shard->ttl_usec;
-  shard_read_unlock (shard, slot);
+  _kz_shard_read_unlock (&shard->lock, slot);
 
   return ttl_usec;
 }
@@ -766,7 +646,7 @@ kz_cache_lookup (KzCache     *self,
                  KzCacheTier  tier,
                  const char  *key)
 {
-  ThreadSlot *slot;
+  KzThreadSlot *slot;
   Shard *shard;
   CacheItem *item;
   ItemKey probe;
@@ -782,7 +662,7 @@ kz_cache_lookup (KzCache     *self,
   slot = kz_cache_get_thread_slot (self);
   shard = shard_for_hash (self, tier, probe.hash);
 
-  shard_read_lock (shard, slot);
+  _kz_shard_read_lock (&shard->lock, slot);
 
   item = g_hash_table_lookup (shard->items, &probe);
   if (item == NULL)
@@ -809,7 +689,7 @@ kz_cache_lookup (KzCache     *self,
       value = g_object_ref (item->value);
     }
 
-  shard_read_unlock (shard, slot);
+  _kz_shard_read_unlock (&shard->lock, slot);
 
   return value;
 }
@@ -819,12 +699,12 @@ shard_contains (KzCache       *self,
                 Shard         *shard,
                 const ItemKey *probe)
 {
-  ThreadSlot *slot = kz_cache_get_thread_slot (self);
+  KzThreadSlot *slot = kz_cache_get_thread_slot (self);
   gboolean found;
 
-  shard_read_lock (shard, slot);
+  _kz_shard_read_lock (&shard->lock, slot);
   found = g_hash_table_contains (shard->items, probe);
-  shard_read_unlock (shard, slot);
+  _kz_shard_read_unlock (&shard->lock, slot);
 
   return found;
 }
@@ -885,7 +765,7 @@ kz_cache_insert (KzCache     *self,
 
   /* Counted under the lock: once it is released another thread may
    * remove the item again, and must find it already counted. */
-  shard_write_lock (self, shard);
+  _kz_shard_write_lock (&shard->lock, self->thread_slots);
   g_hash_table_steal_extended (shard->items, &probe, NULL, (gpointer *) &old);
   g_hash_table_insert (shard->items, item, item);
   g_atomic_pointer_add (&t->approx_bytes, (gssize) item->bytes);
@@ -893,7 +773,7 @@ kz_cache_insert (KzCache     *self,
     g_atomic_pointer_add (&t->approx_bytes, - (gssize) old->bytes);
   else
     g_atomic_int_inc (&t->entries);
-  shard_write_unlock (shard);
+  _kz_shard_write_unlock (&shard->lock);
 
   g_mutex_unlock (&t->evict_lock);
 
@@ -919,10 +799,10 @@ kz_cache_invalidate (KzCache     *self,
   probe = item_key_for (key);
   shard = shard_for_hash (self, tier, probe.hash);
 
-  shard_write_lock (self, shard);
+  _kz_shard_write_lock (&shard->lock, self->thread_slots);
   if (g_hash_table_steal_extended (shard->items, &probe, NULL, (gpointer *) &item))
     tier_forget_item (t, item);
-  shard_write_unlock (shard);
+  _kz_shard_write_unlock (&shard->lock);
 
   if (item == NULL)
     return FALSE;
@@ -942,7 +822,7 @@ kz_cache_clear_all (KzCache *self)
     {
       Tier *tier = &self->tiers[t];
 
-      for (guint i = 0; i < N_SHARDS; i++)
+      for (guint i = 0; i < KZ_N_SHARDS; i++)
         {
           Shard *shard = &tier_shards (self, t)[i];
           g_autoptr(GHashTable) old = NULL;
@@ -952,7 +832,7 @@ kz_cache_clear_all (KzCache *self)
           gsize bytes = 0;
 
           /* Swap in an empty table; the old one is freed outside the lock. */
-          shard_write_lock (self, shard);
+          _kz_shard_write_lock (&shard->lock, self->thread_slots);
           old = g_steal_pointer (&shard->items);
           shard->items = fresh;
           g_hash_table_iter_init (&iter, old);
@@ -960,7 +840,7 @@ kz_cache_clear_all (KzCache *self)
             bytes += item->bytes;
           g_atomic_int_add (&tier->entries, - (gint) g_hash_table_size (old));
           g_atomic_pointer_add (&tier->approx_bytes, - (gssize) bytes);
-          shard_write_unlock (shard);
+          _kz_shard_write_unlock (&shard->lock);
         }
     }
 }
@@ -1006,7 +886,7 @@ shard_count_expired (Shard  *shard,
 guint
 kz_cache_sweep (KzCache *self)
 {
-  ThreadSlot *slot;
+  KzThreadSlot *slot;
   gint64 now;
   guint total = 0;
 
@@ -1020,7 +900,7 @@ kz_cache_sweep (KzCache *self)
       Tier *tier = &self->tiers[t];
       g_autoptr(GPtrArray) removed = g_ptr_array_new_with_free_func (cache_item_free);
 
-      for (guint i = 0; i < N_SHARDS; i++)
+      for (guint i = 0; i < KZ_N_SHARDS; i++)
         {
           Shard *shard = &tier_shards (self, t)[i];
           SweepData sweep = { removed, now, 0 };
@@ -1029,19 +909,19 @@ kz_cache_sweep (KzCache *self)
 
           /* Look first under the read lock, so a sweep that finds nothing
            * never holds readers up. */
-          shard_read_lock (shard, slot);
+          _kz_shard_read_lock (&shard->lock, slot);
           n_expired = shard_count_expired (shard, now);
-          shard_read_unlock (shard, slot);
+          _kz_shard_read_unlock (&shard->lock, slot);
 
           if (n_expired == 0)
             continue;
 
-          shard_write_lock (self, shard);
+          _kz_shard_write_lock (&shard->lock, self->thread_slots);
           sweep.ttl_usec = shard->ttl_usec;
           n_before = removed->len;
           g_hash_table_foreach_steal (shard->items, steal_if_expired, &sweep);
           tier_forget_items (tier, removed, n_before);
-          shard_write_unlock (shard);
+          _kz_shard_write_unlock (&shard->lock);
         }
 
       if (removed->len == 0)
@@ -1108,9 +988,9 @@ kz_cache_get_stats (KzCache          *self,
   stats->swept = g_atomic_pointer_get (&t->swept);
   stats->approx_bytes = g_atomic_pointer_get (&t->approx_bytes);
 
-  for (guint i = 0; i < N_THREAD_SLOTS; i++)
+  for (guint i = 0; i < KZ_N_THREAD_SLOTS; i++)
     {
-      ThreadSlot *slot = &self->thread_slots[i];
+      KzThreadSlot *slot = &self->thread_slots[i];
 
       stats->hits += __atomic_load_n (&slot->hits[tier], __ATOMIC_RELAXED);
       stats->misses += __atomic_load_n (&slot->misses[tier], __ATOMIC_RELAXED);
