@@ -74,19 +74,16 @@ new_one_level_service (Fixture    *fixture,
   return service;
 }
 
+/* Starts fixture->mock and puts a provider, and a service over a new
+ * library @library_name, in front of it. */
 static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
+connect_to_mock (Fixture    *fixture,
+                 const char *library_name)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(KzRateLimiter) limiter = kz_rate_limiter_new (60000, 100);
   g_autofree char *url = NULL;
 
-  fixture->now = G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC;
-  fixture->dir = g_dir_make_tmp ("kizuna-service-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  fixture->mock = kz_mock_anilist_new ();
   kz_mock_anilist_start (fixture->mock, 0, &error);
   g_assert_no_error (error);
   url = kz_mock_anilist_dup_url (fixture->mock);
@@ -95,9 +92,23 @@ fixture_set_up (Fixture       *fixture,
   g_assert_no_error (error);
   kz_anilist_provider_set_timeout (KZ_ANILIST_PROVIDER (fixture->provider), 2);
 
-  fixture->service = new_service (fixture, "library.db");
+  fixture->service = new_service (fixture, library_name);
   fixture->store = g_object_ref (kz_relations_service_get_store (fixture->service));
   fixture->cache = g_object_ref (kz_relations_service_get_cache (fixture->service));
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->now = G_GINT64_CONSTANT (1800000000) * G_USEC_PER_SEC;
+  fixture->dir = g_dir_make_tmp ("kizuna-service-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  fixture->mock = kz_mock_anilist_new ();
+  connect_to_mock (fixture, "library.db");
 }
 
 static void
@@ -1192,8 +1203,6 @@ serve_snapshot (Fixture *fixture,
                 GBytes  *snapshot)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(KzRateLimiter) limiter = kz_rate_limiter_new (60000, 100);
-  g_autofree char *url = NULL;
 
   g_clear_object (&fixture->service);
   g_clear_object (&fixture->store);
@@ -1203,16 +1212,7 @@ serve_snapshot (Fixture *fixture,
 
   fixture->mock = kz_mock_anilist_new_from_snapshot (snapshot, &error);
   g_assert_no_error (error);
-  kz_mock_anilist_start (fixture->mock, 0, &error);
-  g_assert_no_error (error);
-  url = kz_mock_anilist_dup_url (fixture->mock);
-  fixture->provider = KZ_PROVIDER (kz_anilist_provider_new (url, limiter, &error));
-  g_assert_no_error (error);
-  kz_anilist_provider_set_timeout (KZ_ANILIST_PROVIDER (fixture->provider), 2);
-
-  fixture->service = new_service (fixture, "made-up.db");
-  fixture->store = g_object_ref (kz_relations_service_get_store (fixture->service));
-  fixture->cache = g_object_ref (kz_relations_service_get_cache (fixture->service));
+  connect_to_mock (fixture, "made-up.db");
 }
 
 static void
