@@ -1353,6 +1353,8 @@ test_string_lists (Fixture       *f,
   g_assert_null (_kz_store_strv_from_json ("not json"));
   g_assert_null (_kz_store_strv_from_json ("{\"an\": \"object\"}"));
   g_assert_null (_kz_store_strv_from_json ("[\"unterminated"));
+  /* a damaged file's bytes never come back as invalid UTF-8 */
+  g_assert_null (_kz_store_strv_from_json ("[\"bad \xff byte\"]"));
 
   json = _kz_store_strv_to_json ((char **)odd);
   parsed = _kz_store_strv_from_json (json);

@@ -225,7 +225,9 @@ parse_strv_fast (const char *json,
 {
   const char *p = skip_space (json);
 
-  if (*p++ != '[')
+  /* Bytes are copied as they are: a damaged file must not hand out
+   * invalid UTF-8. */
+  if (*p++ != '[' || !g_utf8_validate (p, -1, NULL))
     return FALSE;
 
   p = skip_space (p);
