@@ -1,5 +1,9 @@
 /* kz-library-sidebar.c
  *
+ * The widget: its pages, the search, the keyboard and the rows. The
+ * rows come from a KzSidebarList (the library) and KzSidebarSlots (the
+ * search results); the library is sorted by kz-library-sorter.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
@@ -10,260 +14,22 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
-#include "kz-entry-row.h"
 #include "kz-library-sidebar.h"
+
+#include "kz-entry-row.h"
+#include "kz-library-sorter.h"
+#include "kz-sidebar-list.h"
+#include "kz-sidebar-slot.h"
 
 /* What the search asks for; the library search caps it at 50 too. */
 #define SEARCH_LIMIT 50
-/* Arrays this long are let go on a worker thread: freeing 50,000
- * titles takes longer than a frame. */
-#define RELEASE_IN_THREAD_MIN 1000
-
-/* Letting go of large arrays */
-
-typedef struct {
-  GArray    *ids;
-  GPtrArray *entries;
-} Released;
-
-static void
-release_thread (GTask        *task,
-                gpointer      source_object,
-                gpointer      task_data,
-                GCancellable *cancellable)
-{
-  Released *released = task_data;
-
-  /* The id array points into the entries: it goes first. The entries
-   * may hold the last references to their titles. */
-  g_clear_pointer (&released->ids, g_array_unref);
-  g_clear_pointer (&released->entries, g_ptr_array_unref);
-  g_free (released);
-
-  g_task_return_boolean (task, TRUE);
-}
-
-/* Drops a reference on @entries and on @ids, on a worker thread when
- * they are large. Either may be NULL. */
-static void
-release_arrays (GPtrArray *entries,
-                GArray    *ids)
-{
-  g_autoptr(GTask) task = NULL;
-  Released *released;
-
-  if ((entries == NULL || entries->len < RELEASE_IN_THREAD_MIN) &&
-      (ids == NULL || ids->len < RELEASE_IN_THREAD_MIN))
-    {
-      g_clear_pointer (&ids, g_array_unref);
-      g_clear_pointer (&entries, g_ptr_array_unref);
-      return;
-    }
-
-  released = g_new (Released, 1);
-  released->ids = ids;
-  released->entries = entries;
-
-  task = g_task_new (NULL, NULL, NULL, NULL);
-  g_task_set_source_tag (task, release_arrays);
-  g_task_set_task_data (task, released, NULL);
-  g_task_run_in_thread (task, release_thread);
-}
-
-/* KzSidebarList: the rows shown, over an array that is never changed
- * once shown. Showing another array is one items-changed, however long
- * either is, and reading a row is an index. */
-
-#define KZ_TYPE_SIDEBAR_LIST (kz_sidebar_list_get_type ())
-
-G_DECLARE_FINAL_TYPE (KzSidebarList, kz_sidebar_list, KZ, SIDEBAR_LIST, GObject)
-
-struct _KzSidebarList
-{
-  GObject    parent_instance;
-  GPtrArray *items;  /* of KzEntry; NULL: none */
-};
-
-static GType
-kz_sidebar_list_get_item_type (GListModel *model)
-{
-  return KZ_TYPE_ENTRY;
-}
-
-static guint
-kz_sidebar_list_get_n_items (GListModel *model)
-{
-  KzSidebarList *self = (KzSidebarList *)model;
-
-  return self->items != NULL ? self->items->len : 0;
-}
-
-static gpointer
-kz_sidebar_list_get_item (GListModel *model,
-                          guint       position)
-{
-  KzSidebarList *self = (KzSidebarList *)model;
-
-  if (self->items == NULL || position >= self->items->len)
-    return NULL;
-
-  return g_object_ref (g_ptr_array_index (self->items, position));
-}
-
-static void
-kz_sidebar_list_model_init (GListModelInterface *iface)
-{
-  iface->get_item_type = kz_sidebar_list_get_item_type;
-  iface->get_n_items = kz_sidebar_list_get_n_items;
-  iface->get_item = kz_sidebar_list_get_item;
-}
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (KzSidebarList, kz_sidebar_list, G_TYPE_OBJECT,
-                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, kz_sidebar_list_model_init))
-
-static void
-kz_sidebar_list_finalize (GObject *object)
-{
-  KzSidebarList *self = (KzSidebarList *)object;
-
-  g_clear_pointer (&self->items, g_ptr_array_unref);
-
-  G_OBJECT_CLASS (kz_sidebar_list_parent_class)->finalize (object);
-}
-
-static void
-kz_sidebar_list_class_init (KzSidebarListClass *klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = kz_sidebar_list_finalize;
-}
-
-static void
-kz_sidebar_list_init (KzSidebarList *self)
-{
-}
-
-/* Takes a reference on @items, which must not change afterwards; the
- * one on the array shown before is dropped off the main thread.
- *
- * Only the range that differs is reported: the list view keeps the rows
- * of the titles before and after it, and takes back the rows of titles
- * that stay within it. */
-static void
-kz_sidebar_list_set_items (KzSidebarList *self,
-                           GPtrArray     *items)
-{
-  GPtrArray *old;
-  guint n_old, n_new, start = 0, end = 0;
-
-  if (items == self->items)
-    return;
-
-  old = g_steal_pointer (&self->items);
-  n_old = old != NULL ? old->len : 0;
-  self->items = items != NULL ? g_ptr_array_ref (items) : NULL;
-  n_new = items != NULL ? items->len : 0;
-
-  while (start < n_old && start < n_new &&
-         old->pdata[start] == items->pdata[start])
-    start++;
-  while (end < n_old - start && end < n_new - start &&
-         old->pdata[n_old - 1 - end] == items->pdata[n_new - 1 - end])
-    end++;
-
-  if (n_old - start - end > 0 || n_new - start - end > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), start, n_old - start - end, n_new - start - end);
-
-  release_arrays (old, NULL);
-}
-
-/* KzSidebarSlot: one row of the search results. The title in it changes
- * from one search to the next while the row made for it stays: making
- * rows is what a new list of results would cost most. */
-
-#define KZ_TYPE_SIDEBAR_SLOT (kz_sidebar_slot_get_type ())
-
-G_DECLARE_FINAL_TYPE (KzSidebarSlot, kz_sidebar_slot, KZ, SIDEBAR_SLOT, GObject)
-
-struct _KzSidebarSlot
-{
-  GObject  parent_instance;
-  KzEntry *entry;
-};
-
-enum {
-  SLOT_PROP_0,
-  SLOT_PROP_ENTRY,
-  SLOT_N_PROPS
-};
-
-static GParamSpec *slot_properties[SLOT_N_PROPS];
-
-G_DEFINE_FINAL_TYPE (KzSidebarSlot, kz_sidebar_slot, G_TYPE_OBJECT)
-
-static void
-kz_sidebar_slot_finalize (GObject *object)
-{
-  KzSidebarSlot *self = (KzSidebarSlot *)object;
-
-  g_clear_object (&self->entry);
-
-  G_OBJECT_CLASS (kz_sidebar_slot_parent_class)->finalize (object);
-}
-
-static void
-kz_sidebar_slot_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
-{
-  KzSidebarSlot *self = (KzSidebarSlot *)object;
-
-  switch (prop_id)
-    {
-    case SLOT_PROP_ENTRY:
-      g_value_set_object (value, self->entry);
-      break;
-
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-kz_sidebar_slot_class_init (KzSidebarSlotClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = kz_sidebar_slot_finalize;
-  object_class->get_property = kz_sidebar_slot_get_property;
-
-  slot_properties[SLOT_PROP_ENTRY] =
-    g_param_spec_object ("entry", NULL, NULL,
-                         KZ_TYPE_ENTRY,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, SLOT_N_PROPS, slot_properties);
-}
-
-static void
-kz_sidebar_slot_init (KzSidebarSlot *self)
-{
-}
-
-static void
-kz_sidebar_slot_set_entry (KzSidebarSlot *self,
-                           KzEntry       *entry)
-{
-  if (g_set_object (&self->entry, entry))
-    g_object_notify_by_pspec (G_OBJECT (self), slot_properties[SLOT_PROP_ENTRY]);
-}
 
 /* The title a list item stands for, in either list. */
 static KzEntry *
 item_entry (gpointer item)
 {
   if (KZ_IS_SIDEBAR_SLOT (item))
-    return KZ_SIDEBAR_SLOT (item)->entry;
+    return kz_sidebar_slot_get_entry (KZ_SIDEBAR_SLOT (item));
 
   return item;
 }
@@ -342,11 +108,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-typedef struct {
-  gint64   id;
-  KzEntry *entry;  /* owned by the library array */
-} IdEntry;
 
 static const char *
 search_text (KzLibrarySidebar *self)
@@ -562,7 +323,7 @@ fill_slots (KzLibrarySidebar *self,
 
       for (guint i = n_old; i < n_fill; i++)
         {
-          KzSidebarSlot *slot = g_object_new (KZ_TYPE_SIDEBAR_SLOT, NULL);
+          KzSidebarSlot *slot = kz_sidebar_slot_new ();
 
           kz_sidebar_slot_set_entry (slot, g_ptr_array_index (entries, i));
           g_ptr_array_add (added, slot);
@@ -644,7 +405,7 @@ refilter_library (KzLibrarySidebar *self)
            (filtered - start) / 1000.0, (g_get_monotonic_time () - filtered) / 1000.0);
 
   /* Shown no more: the old array goes now, off the main thread. */
-  release_arrays (g_steal_pointer (&old), NULL);
+  kz_library_sorter_release (g_steal_pointer (&old), NULL);
 }
 
 /* @entries in rank order, NULL to end the search. */
@@ -678,30 +439,6 @@ set_search_results (KzLibrarySidebar *self,
   show_current (self);
 }
 
-static int
-compare_id_entries (gconstpointer a,
-                    gconstpointer b)
-{
-  gint64 id_a = ((const IdEntry *)a)->id;
-  gint64 id_b = ((const IdEntry *)b)->id;
-
-  return id_a < id_b ? -1 : id_a > id_b;
-}
-
-static KzEntry *
-find_by_id (GArray *ids,
-            gint64  id)
-{
-  IdEntry key = { id, NULL };
-  IdEntry *found;
-
-  if (ids == NULL)
-    return NULL;
-
-  found = bsearch (&key, ids->data, ids->len, sizeof (IdEntry), compare_id_entries);
-  return found != NULL ? found->entry : NULL;
-}
-
 /* @entries with the library's own object for each title it holds: the
  * same object in both lists, and from one search to the next, lets the
  * list views keep the row made for it. */
@@ -714,7 +451,7 @@ library_objects (KzLibrarySidebar *self,
   for (guint i = 0; i < entries->len; i++)
     {
       KzEntry *entry = g_ptr_array_index (entries, i);
-      KzEntry *stored = find_by_id (self->library_ids, kz_entry_get_id (entry));
+      KzEntry *stored = kz_library_sorter_find_by_id (self->library_ids, kz_entry_get_id (entry));
 
       g_ptr_array_add (objects, g_object_ref (stored != NULL ? stored : entry));
     }
@@ -739,151 +476,25 @@ refresh_results (KzLibrarySidebar *self)
 /* Loading: the list is read and sorted off the main thread, which then
  * only filters it and shows it. */
 
-typedef struct {
-  GPtrArray       *entries;      /* as listed */
-  KzTitleLanguage  language;
-  GPtrArray       *old_entries;  /* the library shown until now, or NULL */
-  GArray          *old_ids;
-} SortData;
-
-typedef struct {
-  GPtrArray *entries;  /* by title */
-  GArray    *ids;      /* IdEntry, by id */
-} SortedLibrary;
-
-typedef struct {
-  char    *key;
-  KzEntry *entry;
-} SortItem;
-
-static void
-sort_data_free (gpointer data)
-{
-  SortData *sort = data;
-
-  g_clear_pointer (&sort->old_ids, g_array_unref);
-  g_clear_pointer (&sort->old_entries, g_ptr_array_unref);
-  g_clear_pointer (&sort->entries, g_ptr_array_unref);
-  g_free (sort);
-}
-
-static void
-sorted_library_free (gpointer data)
-{
-  SortedLibrary *sorted = data;
-
-  g_clear_pointer (&sorted->ids, g_array_unref);
-  g_clear_pointer (&sorted->entries, g_ptr_array_unref);
-  g_free (sorted);
-}
-
-static int
-compare_sort_items (const void *a,
-                    const void *b)
-{
-  const SortItem *item_a = a;
-  const SortItem *item_b = b;
-  int result = strcmp (item_a->key, item_b->key);
-
-  if (result != 0)
-    return result;
-
-  return kz_entry_get_id (item_a->entry) < kz_entry_get_id (item_b->entry) ? -1 : 1;
-}
-
-/* Whether a row made for @a would show @b the same. */
-static gboolean
-same_in_rows (KzEntry *a,
-              KzEntry *b)
-{
-  return kz_entry_get_updated_at (a) == kz_entry_get_updated_at (b) &&
-         kz_entry_get_detail (a) == kz_entry_get_detail (b) &&
-         kz_entry_get_is_adult (a) == kz_entry_get_is_adult (b) &&
-         kz_entry_get_format (a) == kz_entry_get_format (b) &&
-         kz_entry_get_year (a) == kz_entry_get_year (b) &&
-         g_strcmp0 (kz_entry_get_age_rating (a), kz_entry_get_age_rating (b)) == 0 &&
-         g_strcmp0 (kz_entry_get_title_romaji (a), kz_entry_get_title_romaji (b)) == 0 &&
-         g_strcmp0 (kz_entry_get_title_english (a), kz_entry_get_title_english (b)) == 0 &&
-         g_strcmp0 (kz_entry_get_title_native (a), kz_entry_get_title_native (b)) == 0 &&
-         g_strcmp0 (kz_entry_get_cover_url (a, KZ_COVER_SIZE_MEDIUM),
-                    kz_entry_get_cover_url (b, KZ_COVER_SIZE_MEDIUM)) == 0 &&
-         g_strcmp0 (kz_entry_get_cover_url (a, KZ_COVER_SIZE_LARGE),
-                    kz_entry_get_cover_url (b, KZ_COVER_SIZE_LARGE)) == 0 &&
-         g_strcmp0 (kz_entry_get_cover_color (a), kz_entry_get_cover_color (b)) == 0;
-}
-
-static void
-sort_library_thread (GTask        *task,
-                     gpointer      source_object,
-                     gpointer      task_data,
-                     GCancellable *cancellable)
-{
-  SortData *sort = task_data;
-  guint n = sort->entries->len;
-  g_autofree SortItem *items = g_new (SortItem, MAX (n, 1));
-  SortedLibrary *sorted;
-
-  for (guint i = 0; i < n; i++)
-    {
-      KzEntry *entry = g_ptr_array_index (sort->entries, i);
-      KzEntry *old = find_by_id (sort->old_ids, kz_entry_get_id (entry));
-      g_autofree char *folded = NULL;
-      const char *title;
-
-      /* A title that did not change keeps its object, and so its row. */
-      if (old != NULL && same_in_rows (old, entry))
-        entry = old;
-
-      title = kz_entry_get_title (entry, sort->language);
-      folded = g_utf8_casefold (title != NULL ? title : "", -1);
-
-      items[i].key = g_utf8_collate_key (folded, -1);
-      items[i].entry = entry;
-    }
-
-  qsort (items, n, sizeof (SortItem), compare_sort_items);
-
-  sorted = g_new0 (SortedLibrary, 1);
-  sorted->entries = g_ptr_array_new_full (n, g_object_unref);
-  sorted->ids = g_array_sized_new (FALSE, FALSE, sizeof (IdEntry), n);
-  for (guint i = 0; i < n; i++)
-    {
-      IdEntry id_entry = { kz_entry_get_id (items[i].entry), items[i].entry };
-
-      g_ptr_array_add (sorted->entries, g_object_ref (items[i].entry));
-      g_array_append_val (sorted->ids, id_entry);
-      g_free (items[i].key);
-    }
-  g_array_sort (sorted->ids, compare_id_entries);
-
-  g_task_return_pointer (task, sorted, sorted_library_free);
-}
-
 static void
 library_sorted (GObject      *object,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  KzLibrarySidebar *self = KZ_LIBRARY_SIDEBAR (object);
-  SortData *sort = g_task_get_task_data (G_TASK (result));
-  SortedLibrary *sorted;
+  g_autoptr(KzLibrarySidebar) self = user_data;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GArray) ids = NULL;
   g_autoptr(GPtrArray) old_library = NULL;
   g_autoptr(GArray) old_ids = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* The task may hold the last references to the library it replaces,
-   * and to the listed titles the old ones stand in for. */
-  release_arrays (g_steal_pointer (&sort->old_entries), g_steal_pointer (&sort->old_ids));
-  release_arrays (g_steal_pointer (&sort->entries), NULL);
-
-  if (!(sorted = g_task_propagate_pointer (G_TASK (result), &error)))
+  if (!kz_library_sorter_sort_finish (result, &entries, &ids, &error))
     return;  /* cancelled: a newer list is on its way */
 
   old_library = g_steal_pointer (&self->library);
   old_ids = g_steal_pointer (&self->library_ids);
-  self->library = g_steal_pointer (&sorted->entries);
-  self->library_ids = g_steal_pointer (&sorted->ids);
-  sorted_library_free (sorted);
+  self->library = g_steal_pointer (&entries);
+  self->library_ids = g_steal_pointer (&ids);
 
   self->loading = FALSE;
   self->loaded = TRUE;
@@ -892,29 +503,19 @@ library_sorted (GObject      *object,
   refresh_results (self);
   refilter_library (self);
 
-  release_arrays (g_steal_pointer (&old_library), g_steal_pointer (&old_ids));
+  kz_library_sorter_release (g_steal_pointer (&old_library), g_steal_pointer (&old_ids));
 }
 
 static void
 sort_library (KzLibrarySidebar *self,
               GPtrArray        *entries)
 {
-  g_autoptr(GTask) task = NULL;
-  SortData *sort = g_new0 (SortData, 1);
-
-  sort->entries = g_ptr_array_ref (entries);
-  sort->language = kz_context_get_title_language (self->context);
-  if (self->library != NULL && self->library_ids != NULL)
-    {
-      sort->old_entries = g_ptr_array_ref (self->library);
-      sort->old_ids = g_array_ref (self->library_ids);
-    }
-
   self->loading = TRUE;
-  task = g_task_new (self, self->list_cancellable, library_sorted, NULL);
-  g_task_set_source_tag (task, sort_library);
-  g_task_set_task_data (task, sort, sort_data_free);
-  g_task_run_in_thread (task, sort_library_thread);
+  kz_library_sorter_sort_async (entries,
+                                kz_context_get_title_language (self->context),
+                                self->library, self->library_ids,
+                                self->list_cancellable, library_sorted,
+                                g_object_ref (self));
 }
 
 static void
@@ -1195,8 +796,10 @@ results_activate_cb (KzLibrarySidebar *self,
 {
   g_autoptr(KzSidebarSlot) slot = g_list_model_get_item (G_LIST_MODEL (self->results_slots), position);
 
-  if (slot != NULL && slot->entry != NULL)
-    g_signal_emit (self, signals[TITLE_ACTIVATED], 0, kz_entry_get_id (slot->entry));
+  KzEntry *entry = slot != NULL ? kz_sidebar_slot_get_entry (slot) : NULL;
+
+  if (entry != NULL)
+    g_signal_emit (self, signals[TITLE_ACTIVATED], 0, kz_entry_get_id (entry));
 }
 
 /* Enter in the search entry opens the best match. */
@@ -1259,7 +862,7 @@ slot_changed_cb (KzSidebarSlot *slot,
                  GParamSpec    *pspec,
                  KzEntryRow    *row)
 {
-  kz_entry_row_set_entry (row, slot->entry);
+  kz_entry_row_set_entry (row, kz_sidebar_slot_get_entry (slot));
 }
 
 static void
@@ -1338,9 +941,9 @@ kz_library_sidebar_constructed (GObject *object)
 
   g_assert (KZ_IS_CONTEXT (self->context));
 
-  self->library_list = g_object_new (KZ_TYPE_SIDEBAR_LIST, NULL);
+  self->library_list = kz_sidebar_list_new ();
   self->results_slots = g_list_store_new (KZ_TYPE_SIDEBAR_SLOT);
-  self->shown = g_object_new (KZ_TYPE_SIDEBAR_LIST, NULL);
+  self->shown = kz_sidebar_list_new ();
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
@@ -1396,8 +999,8 @@ kz_library_sidebar_dispose (GObject *object)
   g_clear_object (&self->library_list);
   g_clear_pointer (&self->results_visible, g_ptr_array_unref);
   g_clear_pointer (&self->results, g_ptr_array_unref);
-  release_arrays (g_steal_pointer (&self->library_visible), NULL);
-  release_arrays (g_steal_pointer (&self->library), g_steal_pointer (&self->library_ids));
+  kz_library_sorter_release (g_steal_pointer (&self->library_visible), NULL);
+  kz_library_sorter_release (g_steal_pointer (&self->library), g_steal_pointer (&self->library_ids));
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (kz_library_sidebar_parent_class)->dispose (object);
