@@ -574,6 +574,78 @@ test_keyboard (Fixture       *fixture,
   g_assert_false (press_key (entry, GDK_KEY_Down));
 }
 
+/* The mapped list view (library or results) and its selection. */
+static GtkListView *
+shown_list_view (GtkWidget *widget)
+{
+  if (GTK_IS_LIST_VIEW (widget) && gtk_widget_get_mapped (widget))
+    return GTK_LIST_VIEW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkListView *found = shown_list_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static guint
+selected_position (Fixture *fixture)
+{
+  GtkListView *view = shown_list_view (GTK_WIDGET (fixture->sidebar));
+
+  g_assert_nonnull (view);
+  return gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (gtk_list_view_get_model (view)));
+}
+
+static double
+scrolled_to (Fixture *fixture)
+{
+  GtkListView *view = shown_list_view (GTK_WIDGET (fixture->sidebar));
+
+  return gtk_adjustment_get_value (gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view)));
+}
+
+/* The title open in the window is selected in the library list, far
+ * down it too, and is where the list comes back to after a search. */
+static void
+test_current_title (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  guint n_listed = g_list_model_get_n_items (fixture->model);
+  guint last = n_listed - 1;
+  g_autoptr(KzEntry) entry = g_list_model_get_item (fixture->model, last);
+
+  g_assert_cmpuint (n_listed, ==, N_BUNDLED - 1);
+  g_assert_cmpuint (selected_position (fixture), ==, GTK_INVALID_LIST_POSITION);
+  g_assert_cmpfloat (scrolled_to (fixture), ==, 0);
+
+  kz_library_sidebar_set_current (fixture->sidebar, kz_entry_get_id (entry));
+  wait_for_frames (fixture);
+  g_assert_cmpuint (selected_position (fixture), ==, last);
+  g_assert_cmpfloat (scrolled_to (fixture), >, 0);
+
+  /* a search shows its own list; ending it comes back to the title */
+  type_text (fixture, "conan");
+  wait_for_frames (fixture);
+  g_assert_cmpuint (selected_position (fixture), ==, GTK_INVALID_LIST_POSITION);
+  gtk_editable_set_text (kz_library_sidebar_get_search_entry (fixture->sidebar), "");
+  wait_idle (fixture);
+  wait_for_frames (fixture);
+  g_assert_cmpuint (g_list_model_get_n_items (fixture->model), ==, n_listed);
+  g_assert_cmpuint (selected_position (fixture), ==, last);
+  g_assert_cmpfloat (scrolled_to (fixture), >, 0);
+
+  /* a title the list does not hold selects nothing */
+  kz_library_sidebar_set_current (fixture->sidebar, ADULT_ID);
+  g_assert_cmpuint (selected_position (fixture), ==, GTK_INVALID_LIST_POSITION);
+}
+
 /* A reload (the library changed) keeps the order, and the very objects
  * of the titles that did not change, so the rows stay. */
 static void
@@ -627,6 +699,7 @@ main (int   argc,
   ADD ("search/adult-hidden", test_adult_hidden);
   ADD ("search/stale-results", test_stale_results);
   ADD ("keyboard", test_keyboard);
+  ADD ("current-title", test_current_title);
   ADD ("reload", test_reload);
 
 #undef ADD

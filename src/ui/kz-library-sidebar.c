@@ -66,6 +66,8 @@ struct _KzLibrarySidebar
    * newer one. */
   guint               search_serial;
   guint               shown_serial;
+  /* The title open in the window; 0 for none */
+  gint64              current_id;
   guint               end_search_source;
   guint               library_step_source;
   guint               fill_slots_source;
@@ -386,6 +388,28 @@ show_current (KzLibrarySidebar *self)
   update_page (self);
 }
 
+/* Selects the title open in the window in the library list and scrolls
+ * to it, so that ending a search comes back to where the person is. */
+static void
+select_current (KzLibrarySidebar *self)
+{
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (self->list_view));
+  guint n_listed = g_list_model_get_n_items (G_LIST_MODEL (self->library_list));
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  for (guint i = 0; self->current_id > 0 && i < n_listed; i++)
+    if (kz_entry_get_id (g_ptr_array_index (self->library_visible, i)) == self->current_id)
+      {
+        position = i;
+        break;
+      }
+
+  /* Without autoselect, an invalid position leaves nothing selected. */
+  gtk_single_selection_set_selected (selection, position);
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item", "u", position);
+}
+
 static void
 refilter_library (KzLibrarySidebar *self)
 {
@@ -552,6 +576,24 @@ restart_list (KzLibrarySidebar *self)
   self->list_cancellable = g_cancellable_new ();
 }
 
+/**
+ * kz_library_sidebar_set_current:
+ * @id: the title the window shows, or 0
+ *
+ * Selects it in the library list (scrolled into view), and again when a
+ * search ends.
+ */
+void
+kz_library_sidebar_set_current (KzLibrarySidebar *self,
+                                gint64            id)
+{
+  g_return_if_fail (KZ_IS_LIBRARY_SIDEBAR (self));
+
+  self->current_id = id;
+  if (self->results_visible == NULL && self->library_visible != NULL)
+    select_current (self);
+}
+
 void
 kz_library_sidebar_reload (KzLibrarySidebar *self)
 {
@@ -671,6 +713,7 @@ end_search_cb (gpointer user_data)
   /* The whole list again: it is kept, so this costs nothing. */
   self->search_pending = FALSE;
   set_search_results (self, NULL);
+  select_current (self);
   update_online_button (self);
 
   return G_SOURCE_REMOVE;

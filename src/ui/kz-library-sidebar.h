@@ -17,6 +17,8 @@ G_DECLARE_FINAL_TYPE (KzLibrarySidebar, kz_library_sidebar, KZ, LIBRARY_SIDEBAR,
 
 GtkWidget   *kz_library_sidebar_new              (KzContext        *context);
 void         kz_library_sidebar_reload           (KzLibrarySidebar *self);
+void         kz_library_sidebar_set_current      (KzLibrarySidebar *self,
+                                                  gint64            id);
 void         kz_library_sidebar_focus_search     (KzLibrarySidebar *self);
 void         kz_library_sidebar_search_online    (KzLibrarySidebar *self);
 

@@ -519,6 +519,7 @@ load_title (KzWindow     *self,
   self->load_cancellable = g_cancellable_new ();
   self->load_serial++;
   _kz_window_cancel_franchise_update (self);
+  kz_library_sidebar_set_current (self->sidebar, id);
 
   load = g_rc_box_new0 (Load);
   load->self = g_object_ref (self);
