@@ -314,6 +314,7 @@ static void
 test_tree (void)
 {
   KzFranchiseTree *tree = KZ_FRANCHISE_TREE (kz_franchise_tree_new (context));
+  g_autoptr(KzFranchiseGraph) newer = NULL;
   g_autoptr(GArray) items = kz_franchise_graph_dup_tree (conan);
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
   GtkWindow *window = show_in_window (GTK_WIDGET (tree));
@@ -383,6 +384,19 @@ test_tree (void)
   g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (window)), list_view));
   expander = find_descendant (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_TREE_EXPANDER);
   g_assert_cmpuint (gtk_tree_list_row_get_depth (gtk_tree_expander_get_list_row (GTK_TREE_EXPANDER (expander))), ==, 0);
+
+  /* A newer copy of the same franchise keeps the root folded; another
+   * franchise opens all the way down. */
+  g_assert_true (send_key (list_view, GDK_KEY_Left));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  newer = kz_franchise_graph_copy (conan);
+  kz_franchise_tree_set_graph (tree, newer);
+  model = kz_franchise_tree_get_model (tree);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  g_assert_cmpint (tree_row_id (model, 0, NULL), ==, CONAN_ID);
+  kz_franchise_tree_set_graph (tree, NULL);
+  kz_franchise_tree_set_graph (tree, conan);
+  g_assert_cmpuint (g_list_model_get_n_items (kz_franchise_tree_get_model (tree)), ==, CONAN_TITLES);
 
   kz_franchise_tree_set_graph (tree, NULL);
   g_assert_cmpuint (kz_franchise_tree_get_n_rows (tree), ==, 0);

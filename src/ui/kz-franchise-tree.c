@@ -337,6 +337,50 @@ rebuild (KzFranchiseTree *self)
   gtk_stack_set_visible_child_name (self->stack, "tree");
 }
 
+/* The titles whose rows are folded, so that a newer copy of the same
+ * franchise comes back folded the same way. */
+static GHashTable *
+dup_folded_ids (KzFranchiseTree *self)
+{
+  GHashTable *folded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GListModel *rows = G_LIST_MODEL (self->tree_model);
+  guint n_rows = rows != NULL ? g_list_model_get_n_items (rows) : 0;
+
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+
+      if (gtk_tree_list_row_is_expandable (row) && !gtk_tree_list_row_get_expanded (row))
+        {
+          g_autoptr(KzEntry) entry = gtk_tree_list_row_get_item (row);
+          gint64 id = kz_entry_get_id (entry);
+
+          g_hash_table_add (folded, g_memdup2 (&id, sizeof id));
+        }
+    }
+
+  return folded;
+}
+
+static void
+fold_rows (KzFranchiseTree *self,
+           GHashTable      *folded)
+{
+  GListModel *rows = G_LIST_MODEL (self->tree_model);
+  guint n_rows = rows != NULL ? g_list_model_get_n_items (rows) : 0;
+
+  /* From the end: folding a row only removes rows after it. */
+  for (guint i = n_rows; i-- > 0;)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (rows, i);
+      g_autoptr(KzEntry) entry = gtk_tree_list_row_get_item (row);
+      gint64 id = kz_entry_get_id (entry);
+
+      if (g_hash_table_contains (folded, &id))
+        gtk_tree_list_row_set_expanded (row, FALSE);
+    }
+}
+
 static void
 kz_franchise_tree_constructed (GObject *object)
 {
@@ -490,13 +534,23 @@ void
 kz_franchise_tree_set_graph (KzFranchiseTree  *self,
                              KzFranchiseGraph *graph)
 {
+  g_autoptr(GHashTable) folded = NULL;
+
   g_return_if_fail (KZ_IS_FRANCHISE_TREE (self));
   g_return_if_fail (!graph || KZ_IS_FRANCHISE_GRAPH (graph));
+
+  /* A newer copy of the franchise shown (a background update) keeps
+   * what the person folded. */
+  if (self->graph != NULL && graph != NULL && self->graph != graph &&
+      kz_franchise_graph_get_root_id (self->graph) == kz_franchise_graph_get_root_id (graph))
+    folded = dup_folded_ids (self);
 
   if (!g_set_object (&self->graph, graph))
     return;
 
   rebuild (self);
+  if (folded != NULL && g_hash_table_size (folded) > 0)
+    fold_rows (self, folded);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
 }
 
