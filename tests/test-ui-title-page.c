@@ -454,6 +454,39 @@ test_title_page_bundled (void)
   drain_main_context ();
 }
 
+/* A fresher copy of the title shown (a background update) keeps the
+ * page where the person scrolled to; another title starts at the top. */
+static void
+test_title_page_keeps_scroll (void)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(KzContext) context = create_context (&settings);
+  g_autoptr(KzEntry) entry = get_basic (context, CONAN_ID);
+  g_autoptr(KzEntry) fresher = NULL;
+  g_autoptr(KzEntry) other = get_basic (context, SHIPPUUDEN);
+  g_autoptr(GError) error = NULL;
+  KzStore *store = kz_relations_service_get_store (kz_context_get_service (context));
+  GtkWidget *page = kz_title_page_new (context);
+  GtkWidget *window = show_in_window (page);
+  GtkAdjustment *vadjustment;
+
+  kz_title_page_set_entry (KZ_TITLE_PAGE (page), entry);
+  vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (find_first (page, GTK_TYPE_SCROLLED_WINDOW)));
+  WAIT_UNTIL (gtk_adjustment_get_upper (vadjustment) > gtk_adjustment_get_page_size (vadjustment) + 300);
+  gtk_adjustment_set_value (vadjustment, 300);
+
+  fresher = kz_store_get_entry (store, CONAN_ID, &error);
+  g_assert_no_error (error);
+  g_assert_true (fresher != entry);
+  kz_title_page_set_entry (KZ_TITLE_PAGE (page), fresher);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 300);
+
+  kz_title_page_set_entry (KZ_TITLE_PAGE (page), other);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_title_page_source_material (void)
 {
@@ -964,6 +997,7 @@ main (int   argc,
   g_assert_nonnull (kz_ui_get_resource ());
 
   g_test_add_func ("/kz/ui/title-page/bundled", test_title_page_bundled);
+  g_test_add_func ("/kz/ui/title-page/keeps-scroll", test_title_page_keeps_scroll);
   g_test_add_func ("/kz/ui/title-page/source-material", test_title_page_source_material);
   g_test_add_func ("/kz/ui/title-page/groups", test_title_page_groups);
   g_test_add_func ("/kz/ui/title-page/facts", test_title_page_facts);

@@ -778,9 +778,12 @@ void
 kz_title_page_set_entry (KzTitlePage *self,
                          KzEntry     *entry)
 {
+  gint64 shown_id;
+
   g_return_if_fail (KZ_IS_TITLE_PAGE (self));
   g_return_if_fail (!entry || KZ_IS_ENTRY (entry));
 
+  shown_id = self->entry != NULL ? kz_entry_get_id (self->entry) : 0;
   if (!g_set_object (&self->entry, entry))
     return;
 
@@ -797,7 +800,9 @@ kz_title_page_set_entry (KzTitlePage *self,
 
   update_header (self);
   rebuild_relations (self);
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
+  /* Another title starts at the top; a fresher copy stays where it was. */
+  if (entry == NULL || kz_entry_get_id (entry) != shown_id)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scroller), 0);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENTRY]);
 }
