@@ -712,6 +712,19 @@ test_timeline (void)
     g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, target);
     g_assert_cmpint (opened, ==, kz_timeline_get_item_id (timeline, target));
     g_assert_cmpfloat (gtk_adjustment_get_value (hadj), ==, 1000);
+
+    /* A newer copy of the franchise (a background update) keeps the
+     * zoom, the scroll and the box under the keyboard. */
+    {
+      g_autoptr(KzFranchiseGraph) newer = kz_franchise_graph_copy (conan);
+
+      kz_timeline_view_set_graph (view, newer);
+      wait_for_frame (window);
+      g_assert_false (kz_timeline_get_fit (timeline));
+      g_assert_cmpfloat (gtk_adjustment_get_value (hadj), ==, 1000);
+      g_assert_cmpint (kz_timeline_get_focus_index (timeline), ==, target);
+      kz_timeline_view_set_graph (view, conan);
+    }
   }
 
   kz_timeline_view_set_graph (view, NULL);

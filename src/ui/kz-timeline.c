@@ -870,22 +870,31 @@ void
 kz_timeline_set_graph (KzTimeline       *self,
                        KzFranchiseGraph *graph)
 {
+  gboolean newer_copy;
+
   g_return_if_fail (KZ_IS_TIMELINE (self));
   g_return_if_fail (!graph || KZ_IS_FRANCHISE_GRAPH (graph));
 
   if (self->graph == graph)
     return;
 
-  /* A new franchise starts whole, at its beginning, with no box under
-   * the keyboard. */
-  self->focus = -1;
-  set_fit (self, TRUE);
+  /* A newer copy of the franchise shown (a background update) keeps the
+   * zoom, the scroll and the box under the keyboard (found again by id
+   * when laid out). A new franchise starts whole, at its beginning, with
+   * no box under the keyboard. */
+  newer_copy = self->graph != NULL && graph != NULL &&
+               kz_franchise_graph_get_root_id (self->graph) == kz_franchise_graph_get_root_id (graph);
+  if (!newer_copy)
+    {
+      self->focus = -1;
+      set_fit (self, TRUE);
+    }
   g_set_object (&self->graph, graph);
   if (self->context != NULL)
     rebuild (self);
-  if (self->hadjustment != NULL)
+  if (!newer_copy && self->hadjustment != NULL)
     gtk_adjustment_set_value (self->hadjustment, 0);
-  if (self->vadjustment != NULL)
+  if (!newer_copy && self->vadjustment != NULL)
     gtk_adjustment_set_value (self->vadjustment, 0);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_GRAPH]);
