@@ -888,8 +888,11 @@ find_any_label (GtkWidget  *root,
 static gboolean
 shows_loading_page (gpointer data)
 {
+  /* The header's title is mapped once the header is laid out again,
+   * which can come a frame after the page. */
   return g_strcmp0 (kz_window_get_visible_page (data), "loading") == 0 &&
-         find_label (data, "Opening the Library…") != NULL;
+         find_label (data, "Opening the Library…") != NULL &&
+         find_label (data, "Kizuna") != NULL;
 }
 
 static void
@@ -929,7 +932,6 @@ test_loading_page (Fixture       *fixture,
 
   /* After a moment, the person is told what is happening. */
   wait_until (shows_loading_page, fixture->window, "the loading page");
-  g_assert_nonnull (find_label (GTK_WIDGET (fixture->window), "Kizuna"));
   g_assert_null (find_label (GTK_WIDGET (fixture->window), "Library"));
   assert_actions_enabled (fixture->window, FALSE);
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "search", NULL);
