@@ -537,7 +537,7 @@ kz_store_get_entries (KzStore       *self,
     return NULL;
 
   entries = _kz_store_get_entries_locked (self, ids, n_ids, error);
-  return _kz_store_end_read (self, entries, error);
+  return _kz_store_end_read (self, entries, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 /* Returns: (transfer full) (nullable): NULL without an error when the id
@@ -721,6 +721,6 @@ kz_store_list_entries (KzStore  *self,
       }
   }
 
-  return _kz_store_end_read (self, entries, error);
+  return _kz_store_end_read (self, entries, (GDestroyNotify) g_ptr_array_unref, error);
 }
 

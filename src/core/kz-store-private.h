@@ -183,8 +183,9 @@ gboolean            _kz_store_begin_write       (KzStore       *self,
 gboolean            _kz_store_commit            (KzStore       *self,
                                                  GError       **error);
 void                _kz_store_rollback          (KzStore       *self);
-GPtrArray          *_kz_store_end_read          (KzStore       *self,
-                                                 GPtrArray     *entries,
+gpointer            _kz_store_end_read          (KzStore       *self,
+                                                 gpointer       result,
+                                                 GDestroyNotify free_result,
                                                  GError       **error);
 
 /* kz-store-upsert.c */

@@ -288,19 +288,7 @@ kz_store_search_ids (KzStore     *self,
     return NULL;
 
   ids = search_ids_locked (self, head_match, words_match, limit, error);
-  if (ids == NULL)
-    {
-      _kz_store_rollback (self);
-      return NULL;
-    }
-
-  if (!_kz_store_commit (self, error))
-    {
-      g_array_unref (ids);
-      return NULL;
-    }
-
-  return ids;
+  return _kz_store_end_read (self, ids, (GDestroyNotify) g_array_unref, error);
 }
 
 /**
@@ -341,5 +329,5 @@ kz_store_search (KzStore     *self,
   if (ids != NULL)
     entries = _kz_store_get_entries_locked (self, (const gint64 *)(gpointer)ids->data, ids->len, error);
 
-  return _kz_store_end_read (self, entries, error);
+  return _kz_store_end_read (self, entries, (GDestroyNotify) g_ptr_array_unref, error);
 }

@@ -373,14 +373,15 @@ _kz_store_commit (KzStore  *self,
   return FALSE;
 }
 
-/* Ends the read transaction a public call opened, keeping its result
- * only when everything in it succeeded. */
-GPtrArray *
-_kz_store_end_read (KzStore    *self,
-                    GPtrArray  *entries,
-                    GError    **error)
+/* Ends the read transaction a public call opened, keeping its @result
+ * only when everything in it succeeded (NULL: it failed). */
+gpointer
+_kz_store_end_read (KzStore        *self,
+                    gpointer        result,
+                    GDestroyNotify  free_result,
+                    GError        **error)
 {
-  if (entries == NULL)
+  if (result == NULL)
     {
       _kz_store_rollback (self);
       return NULL;
@@ -388,11 +389,11 @@ _kz_store_end_read (KzStore    *self,
 
   if (!_kz_store_commit (self, error))
     {
-      g_ptr_array_unref (entries);
+      free_result (result);
       return NULL;
     }
 
-  return entries;
+  return result;
 }
 
 /* Opening */
