@@ -1461,7 +1461,7 @@ test_two_level_cancel (Fixture       *fixture,
   serve_snapshot (fixture, snapshot);
   unlimited_options (&options);
 
-  /* level 2 came with level 1's request: the walk stops before the next */
+  /* cancelled as level 2 is built, which came with level 1's request */
   kz_relations_service_get_franchise_async (fixture->service, CHAIN_FIRST, &options, KZ_FETCH_DEFAULT,
                                             cancel_at_depth_two, cancellable, cancellable,
                                             store_result, &result);
