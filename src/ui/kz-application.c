@@ -22,6 +22,19 @@ find_main_window (KzApplication *self)
   return NULL;
 }
 
+/* The windows made before the library was open, still without it. */
+static GPtrArray *
+dup_waiting_windows (KzApplication *self)
+{
+  GPtrArray *waiting = g_ptr_array_new ();
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (KZ_IS_WINDOW (l->data) && kz_window_get_context (l->data) == NULL)
+      g_ptr_array_add (waiting, l->data);
+
+  return waiting;
+}
+
 static void
 context_ready (GObject      *object,
                GAsyncResult *result,
@@ -42,10 +55,11 @@ context_ready (GObject      *object,
     {
       /* Without a library there is nothing to browse: the window says
        * why rather than leaving the person with nothing. */
+      g_autoptr(GPtrArray) waiting = dup_waiting_windows (self);
+
       g_warning ("Could not open the library: %s", error->message);
-      for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-        if (KZ_IS_WINDOW (l->data) && kz_window_get_context (l->data) == NULL)
-          kz_window_set_error (l->data, error);
+      for (guint i = 0; i < waiting->len; i++)
+        kz_window_set_error (g_ptr_array_index (waiting, i), error);
     }
 
   g_application_release (G_APPLICATION (self));
@@ -172,7 +186,10 @@ kz_application_set_context (KzApplication *self,
 
   /* Windows still waiting for the library get this one. */
   if (context != NULL)
-    for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
-      if (KZ_IS_WINDOW (l->data) && kz_window_get_context (l->data) == NULL)
-        kz_window_set_context (l->data, context);
+    {
+      g_autoptr(GPtrArray) waiting = dup_waiting_windows (self);
+
+      for (guint i = 0; i < waiting->len; i++)
+        kz_window_set_context (g_ptr_array_index (waiting, i), context);
+    }
 }
