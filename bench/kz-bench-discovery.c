@@ -17,10 +17,10 @@
 
 #include <math.h>
 
-#include <json-glib/json-glib.h>
 
 #include "kz-bench.h"
 #include "kz-mock-anilist.h"
+#include "kz-mock-snapshot.h"
 #include "kz-relations-service-private.h"
 
 /* Detective Conan: the largest franchise in the bundled snapshot. */
@@ -200,95 +200,13 @@ measure_library (KzBench *bench,
                         n_rounds);
 }
 
-static void
-add_chain_season (JsonBuilder *builder,
-                  gint64       id)
-{
-  g_autofree char *title = g_strdup_printf ("Synthetic Chain Season %" G_GINT64_FORMAT,
-                                            id - CHAIN_FIRST + 1);
-  const struct { const char *type; gint64 target; } edges[] = {
-    { "PREQUEL", id - 1 },
-    { "SEQUEL", id + 1 },
-  };
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "ANIME");
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, "TV");
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, "FINISHED");
-  json_builder_set_member_name (builder, "episodes");
-  json_builder_add_int_value (builder, 12);
-  json_builder_set_member_name (builder, "updatedAt");
-  json_builder_add_int_value (builder, 1700000000);
-  json_builder_set_member_name (builder, "title");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "romaji");
-  json_builder_add_string_value (builder, title);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "relations");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "edges");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < G_N_ELEMENTS (edges); i++)
-    {
-      if (edges[i].target < CHAIN_FIRST || edges[i].target >= CHAIN_FIRST + CHAIN_LENGTH)
-        continue;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "relationType");
-      json_builder_add_string_value (builder, edges[i].type);
-      json_builder_set_member_name (builder, "node");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, edges[i].target);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "ANIME");
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-}
-
-static GBytes *
-chain_snapshot (void)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  gsize length = 0;
-  char *data;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, "kizuna-snapshot");
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "media");
-  json_builder_begin_array (builder);
-  for (gint64 id = CHAIN_FIRST; id < CHAIN_FIRST + CHAIN_LENGTH; id++)
-    add_chain_season (builder, id);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-
-  return g_bytes_new_take (data, length);
-}
-
 /* The deep chain, two levels per request against one, same pacing. */
 static void
 measure_chain (KzBench       *bench,
                const StandIn *pace,
                const char    *setting)
 {
-  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(GBytes) snapshot = kz_mock_snapshot_new_chain (CHAIN_FIRST, CHAIN_LENGTH);
   g_autoptr(GError) error = NULL;
   StandIn stand_in = *pace;
   KzFranchiseOptions options;

@@ -6,11 +6,11 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
 
 #include "kizuna-core.h"
 #include "kz-anilist-query.h"
 #include "kz-mock-anilist.h"
+#include "kz-mock-snapshot.h"
 #include "kz-relations-service-private.h"
 
 typedef struct {
@@ -1064,137 +1064,8 @@ test_revalidate (Fixture       *fixture,
 
 /* Two levels per request, against stand-ins serving made-up data */
 
-typedef struct {
-  gint64      id;
-  const char *relation;   /* NULL ends the list */
-  gint64      target;
-  gint64      nested_to;  /* a stale edge nested in the node, or 0 */
-} Edge;
-
-static void
-add_media (JsonBuilder *builder,
-           gint64       id,
-           const Edge  *edges)
-{
-  g_autofree char *title = g_strdup_printf ("Made-up season %" G_GINT64_FORMAT, id);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_int_value (builder, id);
-  json_builder_set_member_name (builder, "type");
-  json_builder_add_string_value (builder, "ANIME");
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, "TV");
-  json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, "FINISHED");
-  json_builder_set_member_name (builder, "updatedAt");
-  json_builder_add_int_value (builder, 1700000000);
-  json_builder_set_member_name (builder, "title");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "romaji");
-  json_builder_add_string_value (builder, title);
-  json_builder_end_object (builder);
-  json_builder_set_member_name (builder, "relations");
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "edges");
-  json_builder_begin_array (builder);
-  for (const Edge *edge = edges; edge != NULL && edge->relation != NULL; edge++)
-    {
-      if (edge->id != id)
-        continue;
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "relationType");
-      json_builder_add_string_value (builder, edge->relation);
-      json_builder_set_member_name (builder, "node");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_int_value (builder, edge->target);
-      json_builder_set_member_name (builder, "type");
-      json_builder_add_string_value (builder, "ANIME");
-      if (edge->nested_to != 0)
-        {
-          /* what a cache of the node's edges that is out of date says */
-          json_builder_set_member_name (builder, "relations");
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "edges");
-          json_builder_begin_array (builder);
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "relationType");
-          json_builder_add_string_value (builder, "SEQUEL");
-          json_builder_set_member_name (builder, "node");
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_int_value (builder, edge->nested_to);
-          json_builder_set_member_name (builder, "type");
-          json_builder_add_string_value (builder, "ANIME");
-          json_builder_end_object (builder);
-          json_builder_end_object (builder);
-          json_builder_end_array (builder);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-  json_builder_end_object (builder);
-}
-
-/* A snapshot of media @first … @last with @edges between them. */
-static GBytes *
-made_up_snapshot (gint64      first,
-                  gint64      last,
-                  const Edge *edges)
-{
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  char *data;
-  gsize length = 0;
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "format");
-  json_builder_add_string_value (builder, "kizuna-snapshot");
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, 1);
-  json_builder_set_member_name (builder, "media");
-  json_builder_begin_array (builder);
-  for (gint64 id = first; id <= last; id++)
-    add_media (builder, id, edges);
-  json_builder_end_array (builder);
-  json_builder_end_object (builder);
-
-  root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  data = json_generator_to_data (generator, &length);
-
-  return g_bytes_new_take (data, length);
-}
-
 #define CHAIN_FIRST  5001
 #define CHAIN_LENGTH 20
-
-/* Seasons CHAIN_FIRST … each the SEQUEL of the one before. */
-static GBytes *
-chain_snapshot (void)
-{
-  g_autoptr(GArray) edges = g_array_new (TRUE, TRUE, sizeof (Edge));
-
-  for (gint64 id = CHAIN_FIRST; id < CHAIN_FIRST + CHAIN_LENGTH; id++)
-    {
-      Edge sequel = { id, "SEQUEL", id + 1, 0 };
-      Edge prequel = { id + 1, "PREQUEL", id, 0 };
-
-      if (id + 1 < CHAIN_FIRST + CHAIN_LENGTH)
-        {
-          g_array_append_val (edges, sequel);
-          g_array_append_val (edges, prequel);
-        }
-    }
-
-  return made_up_snapshot (CHAIN_FIRST, CHAIN_FIRST + CHAIN_LENGTH - 1,
-                           (const Edge *)(gpointer) edges->data);
-}
 
 /* Serves @snapshot instead of the bundled one, with a new provider and
  * service (their libraries start empty). */
@@ -1227,7 +1098,7 @@ static void
 test_two_level_chain (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(GBytes) snapshot = kz_mock_snapshot_new_chain (CHAIN_FIRST, CHAIN_LENGTH);
   g_autoptr(KzRelationsService) one_level = NULL;
   g_autoptr(KzFranchiseGraph) graph = NULL;
   g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
@@ -1303,7 +1174,7 @@ static void
 test_two_level_smaller (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(GBytes) snapshot = kz_mock_snapshot_new_chain (CHAIN_FIRST, CHAIN_LENGTH);
   g_autoptr(KzRelationsService) one_level = NULL;
   g_autoptr(KzFranchiseGraph) graph = NULL;
   g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
@@ -1401,14 +1272,14 @@ test_two_level_stale_hint (Fixture       *fixture,
                            gconstpointer  data)
 {
   /* 1 → 2 → 3 in the full entries; 1's copy of node 2 still says 2 → 9 */
-  const Edge edges[] = {
+  const KzMockEdge edges[] = {
     { 1, "SEQUEL", 2, 9 },
     { 2, "PREQUEL", 1, 0 },
     { 2, "SEQUEL", 3, 0 },
     { 3, "PREQUEL", 2, 0 },
     { 0, NULL, 0, 0 },
   };
-  g_autoptr(GBytes) snapshot = made_up_snapshot (1, 9, edges);
+  g_autoptr(GBytes) snapshot = kz_mock_snapshot_new (1, 9, edges);
   g_autoptr(KzRelationsService) one_level = NULL;
   g_autoptr(KzFranchiseGraph) graph = NULL;
   g_autoptr(KzFranchiseGraph) one_level_graph = NULL;
@@ -1448,7 +1319,7 @@ static void
 test_two_level_cancel (Fixture       *fixture,
                        gconstpointer  data)
 {
-  g_autoptr(GBytes) snapshot = chain_snapshot ();
+  g_autoptr(GBytes) snapshot = kz_mock_snapshot_new_chain (CHAIN_FIRST, CHAIN_LENGTH);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(KzFranchiseGraph) graph = NULL;
